@@ -1,0 +1,109 @@
+package backorder
+
+import (
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+)
+
+// ShipmentStatus is a shipment's state.
+type ShipmentStatus string
+
+const (
+	// ShipmentStatusCreated is planned and holds its quantities, not yet gone.
+	ShipmentStatusCreated ShipmentStatus = "created"
+	// ShipmentStatusConfirmed has left: on hand and allocation went down.
+	ShipmentStatusConfirmed ShipmentStatus = "confirmed"
+	// ShipmentStatusVoided was cancelled before it left.
+	ShipmentStatusVoided ShipmentStatus = "voided"
+)
+
+// ShipmentLine is the quantity of one order line in a shipment.
+type ShipmentLine struct {
+	LineID uuid.UUID `json:"line_id"`
+	SKU    string    `json:"sku"`
+	Qty    int64     `json:"qty"`
+	// Returned is how much of it came back after confirmation.
+	Returned int64 `json:"returned,omitempty"`
+}
+
+// Shipment is allocated quantities of one order leaving one location
+// together.
+type Shipment struct {
+	ID          uuid.UUID      `json:"id"`
+	OrderID     uuid.UUID      `json:"order_id"`
+	Location    string         `json:"location"`
+	Status      ShipmentStatus `json:"status"`
+	Lines       []ShipmentLine `json:"lines"`
+	CreatedAt   time.Time      `json:"created_at"`
+	ConfirmedAt time.Time      `json:"confirmed_at,omitzero"`
+	VoidedAt    time.Time      `json:"voided_at,omitzero"`
+	// Carrier and Tracking are the carrier's name and reference, set on
+	// confirmation.
+	Carrier  string `json:"carrier,omitempty"`
+	Tracking string `json:"tracking,omitempty"`
+}
+
+// Clone returns a deep copy.
+func (s Shipment) Clone() Shipment {
+	s.Lines = slices.Clone(s.Lines)
+	return s
+}
+
+// Qty is the shipment's total quantity.
+func (s Shipment) Qty() int64 {
+	var n int64
+	for _, l := range s.Lines {
+		n += l.Qty
+	}
+	return n
+}
+
+// InvoiceKind tells an invoice from a credit note.
+type InvoiceKind string
+
+const (
+	// KindInvoice bills a shipment.
+	KindInvoice InvoiceKind = "invoice"
+	// KindCreditNote reverses all or part of an invoice.
+	KindCreditNote InvoiceKind = "credit_note"
+)
+
+// Invoice is an issued invoice or credit note as the engine stores it.
+type Invoice struct {
+	ID         uuid.UUID   `json:"id"`
+	Kind       InvoiceKind `json:"kind"`
+	Series     string      `json:"series"`
+	Number     string      `json:"number"`
+	OrderID    uuid.UUID   `json:"order_id"`
+	ShipmentID uuid.UUID   `json:"shipment_id"`
+	// Corrects is the invoice a credit note reverses.
+	Corrects uuid.UUID       `json:"corrects,omitzero"`
+	IssuedAt time.Time       `json:"issued_at"`
+	Currency string          `json:"currency"`
+	Subtotal decimal.Decimal `json:"subtotal"`
+	TaxTotal decimal.Decimal `json:"tax_total"`
+	Total    decimal.Decimal `json:"total"`
+	Lines    []InvoiceLine   `json:"lines"`
+}
+
+// InvoiceLine is one billed line of an invoice.
+type InvoiceLine struct {
+	LineID    uuid.UUID       `json:"line_id,omitzero"`
+	SKU       string          `json:"sku,omitempty"`
+	Kind      string          `json:"kind"`
+	Qty       int64           `json:"qty"`
+	UnitPrice decimal.Decimal `json:"unit_price"`
+	Discount  decimal.Decimal `json:"discount"`
+	Net       decimal.Decimal `json:"net"`
+	TaxRate   decimal.Decimal `json:"tax_rate"`
+	Tax       decimal.Decimal `json:"tax"`
+}
+
+// Clone returns a deep copy.
+func (inv Invoice) Clone() Invoice {
+	inv.Lines = slices.Clone(inv.Lines)
+	return inv
+}
