@@ -96,6 +96,9 @@ type OrderTx interface {
 	// its place in the order. It returns ErrNotFound if the line's order
 	// does not exist.
 	PutLine(Line) error
+	// OpenOrders returns up to limit ids, greater than after in byte order,
+	// of orders with at least one line whose Open() > 0, sorted by id.
+	OpenOrders(after uuid.UUID, limit int) ([]uuid.UUID, error)
 }
 
 // BookTx reads and writes the backorder book: the compact index of open

@@ -184,6 +184,16 @@ type Order struct {
 	// RequestedDate is when the customer asked to receive the goods; zero
 	// means as soon as possible.
 	RequestedDate time.Time `json:"requested_date,omitzero"`
+	// ShipAfter holds every shipment until this time; zero means none.
+	ShipAfter time.Time `json:"ship_after,omitzero"`
+	// MinShipQty and MinShipValue hold a shipment of the order until it
+	// carries at least this quantity (in base units, over all its lines) or
+	// this value (ordered price × quantity), or until HoldUntil passes, or
+	// until it would complete the order. Zero means no threshold.
+	MinShipQty   int64           `json:"min_ship_qty,omitempty"`
+	MinShipValue decimal.Decimal `json:"min_ship_value,omitzero"`
+	// HoldUntil ends the hold of a shipment below the thresholds.
+	HoldUntil time.Time `json:"hold_until,omitzero"`
 	// Lines are the order's lines. At least one.
 	Lines []Line `json:"lines"`
 }
@@ -294,6 +304,10 @@ type Line struct {
 	// Allocations is the stock reserved for the line, by location, sorted by
 	// location; no entry is zero.
 	Allocations []LocQty `json:"allocations,omitempty"`
+	// Committed is the part of Allocations on created, unconfirmed
+	// shipments, by location (sorted, no zeros). Committed stock is never
+	// taken by preemption, cancellation or a stock shrink.
+	Committed []LocQty `json:"committed,omitempty"`
 	// Shipped, Cancelled and Backordered are the rest of the split.
 	Shipped     int64 `json:"shipped"`
 	Cancelled   int64 `json:"cancelled"`
@@ -308,6 +322,7 @@ type Line struct {
 // Clone returns a deep copy.
 func (l Line) Clone() Line {
 	l.Allocations = slices.Clone(l.Allocations)
+	l.Committed = slices.Clone(l.Committed)
 	return l
 }
 
@@ -321,8 +336,17 @@ func (l Line) Allocated() int64 {
 }
 
 // AllocatedAt is the line's allocation at one location.
-func (l Line) AllocatedAt(loc string) int64 {
-	for _, a := range l.Allocations {
+func (l Line) AllocatedAt(loc string) int64 { return qtyAt(l.Allocations, loc) }
+
+// CommittedAt is the line's allocation at one location that is on created
+// shipments.
+func (l Line) CommittedAt(loc string) int64 { return qtyAt(l.Committed, loc) }
+
+// FreeAt is the line's allocation at loc that no shipment has committed.
+func (l Line) FreeAt(loc string) int64 { return l.AllocatedAt(loc) - l.CommittedAt(loc) }
+
+func qtyAt(qs []LocQty, loc string) int64 {
+	for _, a := range qs {
 		if a.Location == loc {
 			return a.Qty
 		}
@@ -336,7 +360,15 @@ func (l Line) Open() int64 { return l.Allocated() + l.Backordered }
 // addAllocation changes the allocation at loc by delta, keeping the slice
 // sorted and free of zero entries.
 func (l *Line) addAllocation(loc string, delta int64) {
-	i, found := slices.BinarySearchFunc(l.Allocations, loc, func(a LocQty, loc string) int {
+	l.Allocations = addQty(l.Allocations, loc, delta)
+}
+
+// addCommitted changes the committed allocation at loc by delta.
+func (l *Line) addCommitted(loc string, delta int64) { l.Committed = addQty(l.Committed, loc, delta) }
+
+// addQty adds delta at loc to a sorted, zero-free list.
+func addQty(qs []LocQty, loc string, delta int64) []LocQty {
+	i, found := slices.BinarySearchFunc(qs, loc, func(a LocQty, loc string) int {
 		switch {
 		case a.Location < loc:
 			return -1
@@ -347,15 +379,15 @@ func (l *Line) addAllocation(loc string, delta int64) {
 	})
 	if !found {
 		if delta == 0 {
-			return
+			return qs
 		}
-		l.Allocations = slices.Insert(l.Allocations, i, LocQty{Location: loc, Qty: delta})
-		return
+		return slices.Insert(qs, i, LocQty{Location: loc, Qty: delta})
 	}
-	l.Allocations[i].Qty += delta
-	if l.Allocations[i].Qty == 0 {
-		l.Allocations = slices.Delete(l.Allocations, i, i+1)
+	qs[i].Qty += delta
+	if qs[i].Qty == 0 {
+		qs = slices.Delete(qs, i, i+1)
 	}
+	return qs
 }
 
 // Status is the line's state, derived from its split.
@@ -405,7 +437,9 @@ type BookEntry struct {
 	// Backordered is the quantity waiting for supply.
 	Backordered int64 `json:"backordered"`
 	// Allocations is what the line holds, by location (sorted, no zeros).
-	Allocations   []LocQty   `json:"allocations,omitempty"`
+	Allocations []LocQty `json:"allocations,omitempty"`
+	// Committed is the part of Allocations on created shipments.
+	Committed     []LocQty   `json:"committed,omitempty"`
 	MinAllocation int64      `json:"min_allocation,omitempty"`
 	Protection    Protection `json:"protection,omitempty"`
 	// RequestedDate is the customer's requested date, for lateness.
@@ -415,18 +449,16 @@ type BookEntry struct {
 // Clone returns a deep copy.
 func (e BookEntry) Clone() BookEntry {
 	e.Allocations = slices.Clone(e.Allocations)
+	e.Committed = slices.Clone(e.Committed)
 	return e
 }
 
 // AllocatedAt is the entry's allocation at one location.
-func (e BookEntry) AllocatedAt(loc string) int64 {
-	for _, a := range e.Allocations {
-		if a.Location == loc {
-			return a.Qty
-		}
-	}
-	return 0
-}
+func (e BookEntry) AllocatedAt(loc string) int64 { return qtyAt(e.Allocations, loc) }
+
+// FreeAt is the entry's allocation at loc that no shipment has committed:
+// what preemption or a shrink may take.
+func (e BookEntry) FreeAt(loc string) int64 { return e.AllocatedAt(loc) - qtyAt(e.Committed, loc) }
 
 // Open reports whether the entry's line has anything open.
 func (e BookEntry) Open() bool { return e.Backordered > 0 || len(e.Allocations) > 0 }

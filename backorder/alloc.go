@@ -1,0 +1,153 @@
+package backorder
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/backorderkit/backorderkit/allocation"
+)
+
+// PolicyError reports that an allocation policy returned grants that break
+// the allocation.Policy contract. The operation changes nothing.
+type PolicyError struct {
+	// Policy is the policy's type.
+	Policy string
+	// Reason says which rule the grants broke.
+	Reason string
+	// Err is the allocation package's *GrantError.
+	Err error
+}
+
+// Unwrap returns the allocation package's error.
+func (e *PolicyError) Unwrap() error { return e.Err }
+
+// Error implements error.
+func (e *PolicyError) Error() string {
+	return fmt.Sprintf("backorder: policy %s broke its contract: %s", e.Policy, e.Reason)
+}
+
+// locations returns every location in allocation order (Rank, then ID).
+func (w *work) locations() ([]Location, error) {
+	if w.locs == nil {
+		locs, err := w.tx.Locations()
+		if err != nil {
+			return nil, err
+		}
+		w.locs = locs
+		if w.locs == nil {
+			w.locs = []Location{}
+		}
+	}
+	return w.locs, nil
+}
+
+// preemptive reports whether allocation at a location must look at what
+// lines hold there, not only at free stock.
+func (w *work) preemptive(waiting []*BookEntry) bool {
+	if w.e.preempt {
+		return true
+	}
+	for _, e := range waiting {
+		if e.Protection == ProtectWin {
+			return true
+		}
+	}
+	return false
+}
+
+// allocateAt hands the SKU's available stock at loc to its book in policy
+// order (and, with preemption, moves holdings the policy lets move).
+func (w *work) allocateAt(s *skuState, loc string) error {
+	if err := w.loadBook(s); err != nil {
+		return err
+	}
+	waiting := s.waiting()
+	if len(waiting) == 0 {
+		return nil
+	}
+	supply := max(s.available(loc), 0)
+	cands := waiting
+	if w.preemptive(waiting) {
+		if err := w.loadHolders(s, loc); err != nil {
+			return err
+		}
+		for _, e := range s.entries {
+			if e.Backordered == 0 && e.FreeAt(loc) > 0 {
+				cands = append(cands, e)
+			}
+		}
+		slices.SortFunc(cands, func(a, b *BookEntry) int { return cmp.Compare(a.Seq, b.Seq) })
+	} else if supply == 0 {
+		return nil
+	}
+	demands := make([]allocation.Demand, len(cands))
+	for i, e := range cands {
+		demands[i] = w.demand(s, e, loc)
+	}
+	grants := s.policy.Allocate(make([]int64, 0, len(demands)), supply, demands)
+	if err := checkGrants(s.policy, grants, supply, demands); err != nil {
+		return err
+	}
+	for i, g := range grants {
+		if g == 0 {
+			continue
+		}
+		e := cands[i]
+		l, err := w.line(e.LineID)
+		if err != nil {
+			return err
+		}
+		l.Backordered -= g
+		l.addAllocation(loc, g)
+		s.position(loc).Allocated += g
+		if err := w.touch(s, l); err != nil {
+			return err
+		}
+		if g > 0 {
+			w.emit(Event{Type: LineAllocated, OrderID: l.OrderID, LineID: l.ID, SKU: l.SKU, Location: loc, Qty: g})
+		} else {
+			w.emit(Event{Type: LineDeallocated, OrderID: l.OrderID, LineID: l.ID, SKU: l.SKU, Location: loc, Qty: -g, Reason: "preempted"})
+		}
+	}
+	return nil
+}
+
+// demand is the entry as the policy sees it at loc.
+func (w *work) demand(s *skuState, e *BookEntry, loc string) allocation.Demand {
+	return allocation.Demand{
+		Outstanding: e.Backordered,
+		Held:        e.FreeAt(loc),
+		Seq:         e.Seq,
+		Min:         e.MinAllocation,
+		Multiple:    s.item.CasePack,
+		Tier:        e.Priority,
+		Protection:  e.Protection.toAllocation(w.e.preempt),
+	}
+}
+
+// allocateAll runs allocateAt at every location, in location order, where
+// it may change something.
+func (w *work) allocateAll(s *skuState) error {
+	locs, err := w.locations()
+	if err != nil {
+		return err
+	}
+	for _, l := range locs {
+		if w.e.preempt || s.available(l.ID) > 0 {
+			if err := w.allocateAt(s, l.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkGrants verifies a policy's answer before the engine acts on it, so a
+// faulty custom policy cannot corrupt the book.
+func checkGrants(p allocation.Policy, grants []int64, supply int64, demands []allocation.Demand) error {
+	if err := allocation.CheckGrants(supply, demands, grants); err != nil {
+		return &PolicyError{Policy: fmt.Sprintf("%T", p), Reason: err.Error(), Err: err}
+	}
+	return nil
+}

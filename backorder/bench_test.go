@@ -1,0 +1,121 @@
+package backorder_test
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+
+	"github.com/backorderkit/backorderkit/allocation"
+	"github.com/backorderkit/backorderkit/backorder"
+	"github.com/backorderkit/backorderkit/backorder/memstore"
+)
+
+// sink keeps benchmark results out of the optimizer's reach.
+var sink any
+
+// seqIDs makes cheap, unique ids for benchmarks (uuid.New reads
+// crypto/rand, which would dominate a 10-line order).
+type seqIDs struct{ n uint64 }
+
+func (s *seqIDs) next() uuid.UUID {
+	s.n++
+	var id uuid.UUID
+	binary.BigEndian.PutUint64(id[8:], s.n)
+	id[6] = 0x40
+	return id
+}
+
+func benchEngine(b *testing.B, cfg backorder.Config) (*backorder.Engine, *seqIDs) {
+	b.Helper()
+	ids := &seqIDs{}
+	cfg.Store = memstore.New()
+	cfg.NewID = ids.next
+	eng, err := backorder.New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := eng.PutLocation(context.Background(), backorder.Location{ID: "AMS"}); err != nil {
+		b.Fatal(err)
+	}
+	return eng, ids
+}
+
+func BenchmarkEngine(b *testing.B) {
+	ctx := context.Background()
+	price := decimal.RequireFromString("12.50")
+
+	// PlaceOrder: a 10-line order over 10 SKUs with stock, each line fully
+	// allocated at once (the common case).
+	b.Run("PlaceOrder/lines=10", func(b *testing.B) {
+		eng, ids := benchEngine(b, backorder.Config{Policy: allocation.FIFO{}})
+		for i := range 10 {
+			sku := fmt.Sprintf("SKU-%d", i)
+			must(b, eng.PutItem(ctx, backorder.Item{SKU: sku}))
+			_, err := eng.Receive(ctx, backorder.Receipt{ID: "r" + sku, SKU: sku, Location: "AMS", Qty: math.MaxInt64 / 2})
+			must(b, err)
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			o := backorder.Order{ID: ids.next(), Customer: "ACME", Priority: 2, Currency: "EUR", Lines: make([]backorder.Line, 10)}
+			for j := range o.Lines {
+				o.Lines[j] = backorder.Line{ID: ids.next(), SKU: skuNames[j], Qty: 5, UnitPrice: price}
+			}
+			res, err := eng.PlaceOrder(ctx, o)
+			must(b, err)
+			sink = res
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*10), "ns/line")
+	})
+
+	// Receive: one receipt into a book of 200 waiting lines; the lines are
+	// large, so the book stays at 200 and every receipt is served in policy
+	// order.
+	for _, pol := range []struct {
+		name string
+		p    allocation.Policy
+	}{{"FIFO", allocation.FIFO{}}, {"FairShare", allocation.FairShare{}}} {
+		b.Run("Receive/waiting=200/"+pol.name, func(b *testing.B) {
+			eng, ids := benchEngine(b, backorder.Config{Policy: pol.p})
+			must(b, eng.PutItem(ctx, backorder.Item{SKU: "HOT"}))
+			for i := range 200 {
+				o := backorder.Order{ID: ids.next(), Customer: fmt.Sprintf("C%d", i%50), Priority: int32(1 + i%5), Currency: "EUR",
+					Lines: []backorder.Line{{ID: ids.next(), SKU: "HOT", Qty: 1 << 40, UnitPrice: price}}}
+				_, err := eng.PlaceOrder(ctx, o)
+				must(b, err)
+			}
+			rid := make([]string, b.N)
+			for i := range rid {
+				rid[i] = fmt.Sprintf("R%d", i)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				res, err := eng.Receive(ctx, backorder.Receipt{ID: rid[i], SKU: "HOT", Location: "AMS", Qty: 400})
+				must(b, err)
+				sink = res
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*200), "ns/line")
+		})
+	}
+}
+
+var skuNames = func() []string {
+	s := make([]string, 10)
+	for i := range s {
+		s[i] = fmt.Sprintf("SKU-%d", i)
+	}
+	return s
+}()
+
+func must(b *testing.B, err error) {
+	b.Helper()
+	if err != nil {
+		b.Fatal(err)
+	}
+}

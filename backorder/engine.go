@@ -1,0 +1,191 @@
+package backorder
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/backorderkit/backorderkit/allocation"
+)
+
+// Config configures an Engine. The zero value of every field but Store has a
+// documented default.
+type Config struct {
+	// Store is where the engine keeps its state. Required.
+	Store Store
+	// Policy decides who gets scarce stock. Default: allocation.FIFO{}.
+	Policy allocation.Policy
+	// Policies are named policies that an item may choose with Item.Policy.
+	Policies map[string]allocation.Policy
+	// Now is the clock. Default: time.Now.
+	Now func() time.Time
+	// NewID makes ids for shipments, invoices and other records the engine
+	// creates. Default: uuid.New.
+	NewID func() uuid.UUID
+	// Logger receives debug logs of retries and decisions. Default: none.
+	Logger *slog.Logger
+	// Retries is how many times an operation is retried after the store
+	// reports ErrConflict. Default 0 means 5; negative means never.
+	Retries int
+	// Preempt lets lines the policy ranks ahead take the unshipped
+	// allocations of lines ranked behind them (except ProtectKeep lines).
+	// Off by default: what a line holds stays with it, and only ProtectWin
+	// lines take from ProtectRedistribute lines.
+	Preempt bool
+	// DefaultPriority is the tier of an order placed with Priority 0.
+	// Default 0 means 1.
+	DefaultPriority int32
+}
+
+// Validate reports the first invalid field of c as a *ValidationError.
+func (c Config) Validate() error {
+	if c.Store == nil {
+		return invalid("Config.Store", "is required")
+	}
+	if c.DefaultPriority < 0 {
+		return invalid("Config.DefaultPriority", "must be ≥ 0, got %d", c.DefaultPriority)
+	}
+	for name, p := range c.Policies {
+		if name == "" {
+			return invalid("Config.Policies", "a policy name is empty")
+		}
+		if p == nil {
+			return invalid(fmt.Sprintf("Config.Policies[%q]", name), "is nil")
+		}
+	}
+	return nil
+}
+
+// Engine runs the backorder logic over a Store. It is safe for concurrent
+// use: every operation is one store transaction.
+type Engine struct {
+	store           Store
+	policy          allocation.Policy
+	policies        map[string]allocation.Policy
+	now             func() time.Time
+	newID           func() uuid.UUID
+	log             *slog.Logger
+	retries         int
+	preempt         bool
+	defaultPriority int32
+}
+
+// New returns an engine for cfg, or a *ValidationError naming the bad field.
+func New(cfg Config) (*Engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	e := &Engine{
+		store:           cfg.Store,
+		policy:          cfg.Policy,
+		policies:        make(map[string]allocation.Policy, len(cfg.Policies)),
+		now:             cfg.Now,
+		newID:           cfg.NewID,
+		log:             cfg.Logger,
+		retries:         cfg.Retries,
+		preempt:         cfg.Preempt,
+		defaultPriority: cfg.DefaultPriority,
+	}
+	for k, v := range cfg.Policies {
+		e.policies[k] = v
+	}
+	if e.policy == nil {
+		e.policy = allocation.FIFO{}
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.newID == nil {
+		e.newID = uuid.New
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	switch {
+	case e.retries == 0:
+		e.retries = 5
+	case e.retries < 0:
+		e.retries = 0
+	}
+	if e.defaultPriority == 0 {
+		e.defaultPriority = 1
+	}
+	return e, nil
+}
+
+// policyFor returns the item's policy.
+func (e *Engine) policyFor(it Item) (allocation.Policy, error) {
+	if it.Policy == "" {
+		return e.policy, nil
+	}
+	p, ok := e.policies[it.Policy]
+	if !ok {
+		return nil, invalid("Item.Policy", "unknown policy %q", it.Policy)
+	}
+	return p, nil
+}
+
+// update runs fn in a store transaction, retrying on ErrConflict.
+func (e *Engine) update(ctx context.Context, fn func(Tx) error) error {
+	var err error
+	for attempt := 0; ; attempt++ {
+		err = e.store.Update(ctx, fn)
+		if err == nil || !errors.Is(err, ErrConflict) || attempt >= e.retries {
+			return err
+		}
+		if ctx.Err() != nil {
+			return err
+		}
+		e.log.Debug("backorder: retrying after conflict", "attempt", attempt+1, "err", err)
+	}
+}
+
+// command runs an idempotent command: if key was applied before, it returns
+// the first result and changes nothing; otherwise fn runs in a fresh work
+// set, whose changes, events and command record are written together.
+func command[R any](ctx context.Context, e *Engine, key string, fn func(w *work) (R, error)) (R, error) {
+	var res R
+	err := e.update(ctx, func(tx Tx) error {
+		var zero R
+		res = zero
+		rec, err := tx.Command(key)
+		if err == nil {
+			return json.Unmarshal(rec.Result, &res)
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		w := newWork(e, tx, key)
+		r, err := fn(w)
+		if err != nil {
+			return err
+		}
+		if err := w.flush(); err != nil {
+			return err
+		}
+		b, err := json.Marshal(r)
+		if err != nil {
+			return fmt.Errorf("backorder: encoding result of %s: %w", key, err)
+		}
+		if err := tx.PutCommand(Command{Key: key, Result: b, At: w.now}); err != nil {
+			return err
+		}
+		res = r
+		return nil
+	})
+	if err != nil {
+		var zero R
+		return zero, err
+	}
+	return res, nil
+}
+
+// view runs fn in a read-only transaction.
+func (e *Engine) view(ctx context.Context, fn func(Tx) error) error {
+	return e.store.View(ctx, fn)
+}
