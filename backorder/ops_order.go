@@ -89,8 +89,8 @@ func validateOrder(o *Order) error {
 		if l.OrderID != uuid.Nil && l.OrderID != o.ID {
 			return invalid(f("OrderID"), "is %s, not the order's id", l.OrderID)
 		}
-		if err := validKey(f("SKU"), l.SKU); err != nil {
-			return err
+		if r := keyProblem(l.SKU); r != "" {
+			return invalid(f("SKU"), "%s", r)
 		}
 		if l.Qty <= 0 {
 			return invalid(f("Qty"), "must be > 0, got %d", l.Qty)
@@ -102,8 +102,8 @@ func validateOrder(o *Order) error {
 		if l.UnitPrice.IsNegative() {
 			return invalid(f("UnitPrice"), "must be ≥ 0, got %s", l.UnitPrice)
 		}
-		if err := validText(f("PreferredLocation"), l.PreferredLocation); err != nil {
-			return err
+		if r := textProblem(l.PreferredLocation); r != "" {
+			return invalid(f("PreferredLocation"), "%s", r)
 		}
 		if l.MinAllocation < 0 || l.MinAllocation > l.Qty {
 			return invalid(f("MinAllocation"), "must be in [0, Qty=%d], got %d", l.Qty, l.MinAllocation)
@@ -114,8 +114,8 @@ func validateOrder(o *Order) error {
 		if !l.ShipPolicy.valid() {
 			return invalid(f("ShipPolicy"), "unknown ship policy %q", l.ShipPolicy)
 		}
-		if err := validText(f("ShipGroup"), l.ShipGroup); err != nil {
-			return err
+		if r := textProblem(l.ShipGroup); r != "" {
+			return invalid(f("ShipGroup"), "%s", r)
 		}
 		if l.Seq != 0 || len(l.Allocations) > 0 || l.Shipped != 0 || l.Cancelled != 0 || l.Backordered != 0 || l.Rejected != 0 {
 			return invalid(f(""), "the split fields (Seq, Allocations, Shipped, Cancelled, Backordered, Rejected) are the engine's and must be zero")

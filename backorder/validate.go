@@ -14,17 +14,26 @@ const MaxKeyLen = 4096
 // validKey checks a caller-supplied key: not empty, valid UTF-8 without NUL
 // (which no SQL text column can hold), at most MaxKeyLen bytes.
 func validKey(field, s string) error {
-	switch {
-	case s == "":
-		return invalid(field, "is required")
-	case len(s) > MaxKeyLen:
-		return invalid(field, "is %d bytes long, more than %d", len(s), MaxKeyLen)
-	case !utf8.ValidString(s):
-		return invalid(field, "is not valid UTF-8")
-	case strings.IndexByte(s, 0) >= 0:
-		return invalid(field, "contains a NUL byte")
+	if r := keyProblem(s); r != "" {
+		return invalid(field, "%s", r)
 	}
 	return nil
+}
+
+// keyProblem says what is wrong with a key, or "" when nothing is, so that
+// callers build a field name only on failure.
+func keyProblem(s string) string {
+	switch {
+	case s == "":
+		return "is required"
+	case len(s) > MaxKeyLen:
+		return fmt.Sprintf("is %d bytes long, more than %d", len(s), MaxKeyLen)
+	case !utf8.ValidString(s):
+		return "is not valid UTF-8"
+	case strings.IndexByte(s, 0) >= 0:
+		return "contains a NUL byte"
+	}
+	return ""
 }
 
 // validText checks optional free text the same way, allowing empty.
@@ -33,6 +42,14 @@ func validText(field, s string) error {
 		return nil
 	}
 	return validKey(field, s)
+}
+
+// textProblem is keyProblem for optional text.
+func textProblem(s string) string {
+	if s == "" {
+		return ""
+	}
+	return keyProblem(s)
 }
 
 func validSKULoc(prefix, sku, loc string) error {

@@ -41,6 +41,7 @@ func newWork(e *Engine, tx Tx, cmd string) *work {
 		lines:   make(map[uuid.UUID]*Line),
 		dirty:   make(map[uuid.UUID]bool),
 		headers: make(map[uuid.UUID]Order),
+		events:  make([]Event, 0, 16),
 	}
 }
 
