@@ -1,0 +1,71 @@
+// Package memstore is the in-memory backorder.Store: the embedded default,
+// and the store the engine's own tests and benchmarks run on.
+//
+// It keeps everything in maps and sorted indexes in the process's memory,
+// and loses it when the process ends. It passes storetest.Run, the same
+// conformance suite as the PostgreSQL store, so an engine that works on
+// memstore works on any conforming store.
+//
+// # Usage
+//
+// Create a store and give it to the engine:
+//
+//	eng, err := backorder.New(backorder.Config{Store: memstore.New()})
+//
+// Or use it directly, as the engine does:
+//
+//	s := memstore.New()
+//	err := s.Update(ctx, func(tx backorder.Tx) error {
+//		return tx.PutItem(backorder.Item{SKU: "BOLT-M8"})
+//	})
+//	err = s.View(ctx, func(tx backorder.Tx) error {
+//		it, err := tx.Item("BOLT-M8")
+//		...
+//	})
+//
+// What a host should know:
+//
+//  1. Update transactions run one at a time under the store's write lock,
+//     so they are serializable and never conflict: memstore returns
+//     backorder.ErrConflict only from PutCommand for a key already
+//     recorded. View transactions share a read lock; a View waits for a
+//     running Update and an Update for running Views.
+//  2. Writes go straight into the store, each recording how to undo it. If
+//     fn returns an error, panics (also runtime.Goexit, as from t.Fatal),
+//     or ctx is done when it returns, the changes are undone in reverse
+//     order before Update returns the error or the panic goes on.
+//  3. Every value is copied on the way in and on the way out (with the
+//     Clone methods of the backorder types), so callers never share memory
+//     with the store. Times are kept exactly as given, zone and monotonic
+//     reading included; a database keeps microseconds and may change the
+//     zone, so do not let tests depend on more than storetest checks.
+//  4. The write methods of a View's Tx return ErrReadOnly. Every method of
+//     a Tx used after its function returned returns ErrTxDone. A nil ctx or
+//     fn is refused with a *backorder.ValidationError.
+//  5. Do not call Update or View from inside a transaction's function: the
+//     lock is not reentrant, and the call blocks forever.
+//
+// # Ordering
+//
+// Lists are sorted as backorder.Tx documents, with strings compared
+// bytewise, ids by their bytes, and times by their wall-clock instant
+// (monotonic clock readings are ignored). Where the documented keys tie, memstore
+// breaks the tie by the row's own key: Book and Holders by line id after
+// Seq; CustomerBook by line id after Placed, SKU and Seq; Shipments by ID
+// after CreatedAt; Invoices by ID after IssuedAt and Number.
+//
+// # Performance
+//
+// Reads cost about one copy of what they return. Book and Holders read a
+// per-SKU (and per SKU and location) slice kept sorted by Seq, where new
+// entries mostly append; Positions, Inbounds, Locations, Shipments and
+// Invoices have sorted indexes of their own. CustomerBook reads an unsorted
+// per-customer set and sorts it, so that writes never shift a large
+// customer's list. OpenOrders keeps a count of open lines per order and
+// sorts the ids of the open orders when first read after a change, so
+// paging through them in one View sorts once. Events are an append-only
+// list of fixed-size chunks, read by index, so appending never copies old
+// events. A write costs a map assignment, an undo record and its index
+// updates; an update that keeps a row's place in an index overwrites it
+// there. No reflection or encoding is involved.
+package memstore

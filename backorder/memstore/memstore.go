@@ -1,0 +1,353 @@
+package memstore
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/backorderkit/backorderkit/backorder"
+)
+
+// ErrReadOnly is returned by every write method of a transaction that View
+// started.
+var ErrReadOnly = errors.New("memstore: write in a read-only transaction")
+
+// ErrTxDone is returned by every method of a transaction used after its
+// function returned.
+var ErrTxDone = errors.New("memstore: transaction has already ended")
+
+// Store is an in-memory backorder.Store. It is safe for concurrent use.
+//
+// Update transactions run one at a time, under the store's write lock, and
+// are therefore serializable; a Store never returns backorder.ErrConflict
+// (except from PutCommand for a key already recorded, as the contract asks).
+// View transactions share a read lock and run alongside each other.
+//
+// Every value is copied on the way in and on the way out, so a caller never
+// shares memory with the store, just as with a database.
+//
+// Create a Store with New. Do not copy a Store after first use, and do not
+// call Update or View from inside a transaction's function: the store's lock
+// is not reentrant and the call would block forever.
+type Store struct {
+	once sync.Once
+	mu   sync.RWMutex
+
+	// undo lists, in order, the table of every change made by the running
+	// Update; tables holds every table, to forget their changes on commit.
+	undo   []undoer
+	tables []undoer
+
+	items     *table[string, backorder.Item]
+	locations *table[string, backorder.Location]
+	positions *table[skuLoc, backorder.StockPosition]
+	inbounds  *table[string, backorder.Inbound]
+	orders    *table[uuid.UUID, *orderRec]
+	lines     *table[uuid.UUID, *backorder.Line]
+	book      *table[bookKey, *backorder.BookEntry]
+	shipments *table[uuid.UUID, *backorder.Shipment]
+	invoices  *table[uuid.UUID, *backorder.Invoice]
+	commands  *table[string, backorder.Command]
+	sequences *table[string, int64]
+	events    eventLog
+
+	allLocations *sortedIndex[struct{}, backorder.Location]
+	skuPositions *sortedIndex[string, backorder.StockPosition]
+	skuInbounds  *sortedIndex[string, backorder.Inbound]
+	waiting      *sortedIndex[string, *backorder.BookEntry]
+	holders      *sortedIndex[skuLoc, *backorder.BookEntry]
+	customers    *setIndex[string, bookKey, *backorder.BookEntry]
+	open         *openOrders
+	orderShips   *sortedIndex[uuid.UUID, *backorder.Shipment]
+	orderInvs    *sortedIndex[uuid.UUID, *backorder.Invoice]
+}
+
+// Compile-time check that *Store implements backorder.Store.
+var _ backorder.Store = (*Store)(nil)
+
+type skuLoc struct{ sku, loc string }
+
+type bookKey struct {
+	sku  string
+	line uuid.UUID
+}
+
+// orderRec is a stored order: its header (Lines nil) and its lines' ids in
+// their order. Like every stored value it is never modified in place.
+type orderRec struct {
+	header backorder.Order
+	lines  []uuid.UUID
+}
+
+// New returns an empty Store.
+func New() *Store {
+	s := new(Store)
+	s.once.Do(s.init)
+	return s
+}
+
+func (s *Store) init() {
+	log := &s.undo
+	s.allLocations = newSortedIndex(
+		func(_ backorder.Location, dst []struct{}) []struct{} { return append(dst, struct{}{}) },
+		func(a, b backorder.Location) int {
+			if c := cmp.Compare(a.Rank, b.Rank); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.ID, b.ID)
+		})
+	s.skuPositions = newSortedIndex(
+		func(p backorder.StockPosition, dst []string) []string { return append(dst, p.SKU) },
+		func(a, b backorder.StockPosition) int { return cmp.Compare(a.Location, b.Location) })
+	s.skuInbounds = newSortedIndex(
+		func(in backorder.Inbound, dst []string) []string {
+			if in.Qty > 0 {
+				dst = append(dst, in.SKU)
+			}
+			return dst
+		},
+		func(a, b backorder.Inbound) int {
+			if c := compareTime(a.Expected, b.Expected); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.ID, b.ID)
+		})
+	s.waiting = newSortedIndex(
+		func(e *backorder.BookEntry, dst []string) []string {
+			if e.Backordered > 0 {
+				dst = append(dst, e.SKU)
+			}
+			return dst
+		},
+		bySeq)
+	s.holders = newSortedIndex(
+		func(e *backorder.BookEntry, dst []skuLoc) []skuLoc {
+			for i, a := range e.Allocations {
+				if a.Qty > 0 && (i == 0 || a.Location != e.Allocations[i-1].Location) {
+					dst = append(dst, skuLoc{e.SKU, a.Location})
+				}
+			}
+			return dst
+		},
+		bySeq)
+	s.customers = newSetIndex(
+		func(e *backorder.BookEntry) (string, bool) { return e.Customer, e.Backordered > 0 },
+		func(e *backorder.BookEntry) bookKey { return bookKey{e.SKU, e.LineID} })
+	s.orderShips = newSortedIndex(
+		func(sh *backorder.Shipment, dst []uuid.UUID) []uuid.UUID { return append(dst, sh.OrderID) },
+		func(a, b *backorder.Shipment) int {
+			if c := compareTime(a.CreatedAt, b.CreatedAt); c != 0 {
+				return c
+			}
+			return compareUUID(a.ID, b.ID)
+		})
+	s.orderInvs = newSortedIndex(
+		func(inv *backorder.Invoice, dst []uuid.UUID) []uuid.UUID { return append(dst, inv.OrderID) },
+		func(a, b *backorder.Invoice) int {
+			if c := compareTime(a.IssuedAt, b.IssuedAt); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(a.Number, b.Number); c != 0 {
+				return c
+			}
+			return compareUUID(a.ID, b.ID)
+		})
+
+	s.items = newTable[string, backorder.Item](log)
+	s.locations = newTable[string](log, index[backorder.Location](s.allLocations))
+	s.positions = newTable[skuLoc](log, index[backorder.StockPosition](s.skuPositions))
+	s.inbounds = newTable[string](log, index[backorder.Inbound](s.skuInbounds))
+	s.orders = newTable[uuid.UUID, *orderRec](log)
+	s.open = newOpenOrders()
+	s.lines = newTable[uuid.UUID](log, index[*backorder.Line](s.open))
+	s.book = newTable[bookKey](log, index[*backorder.BookEntry](s.waiting), s.holders, s.customers)
+	s.shipments = newTable[uuid.UUID](log, index[*backorder.Shipment](s.orderShips))
+	s.invoices = newTable[uuid.UUID](log, index[*backorder.Invoice](s.orderInvs))
+	s.commands = newTable[string, backorder.Command](log)
+	s.sequences = newTable[string, int64](log)
+	s.events.log = log
+	s.tables = []undoer{s.items, s.locations, s.positions, s.inbounds, s.orders, s.lines,
+		s.book, s.shipments, s.invoices, s.commands, s.sequences, &s.events}
+}
+
+// byCustomer orders a customer's book entries by Placed, SKU, Seq, then
+// line id.
+func byCustomer(a, b *backorder.BookEntry) int {
+	if c := compareTime(a.Placed, b.Placed); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.SKU, b.SKU); c != 0 {
+		return c
+	}
+	return bySeq(a, b)
+}
+
+// bySeq orders book entries by Seq, then line id.
+func bySeq(a, b *backorder.BookEntry) int {
+	if c := cmp.Compare(a.Seq, b.Seq); c != 0 {
+		return c
+	}
+	return compareUUID(a.LineID, b.LineID)
+}
+
+// compareTime orders times by their instant on the wall clock. Unlike
+// time.Time.Compare it ignores monotonic clock readings, which it would use
+// only when both times have one: a mix could order three times
+// inconsistently after the wall clock was stepped, and an index needs a
+// total order to find its entries again.
+func compareTime(a, b time.Time) int {
+	if c := cmp.Compare(a.Unix(), b.Unix()); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Nanosecond(), b.Nanosecond())
+}
+
+// compareUUID orders ids bytewise, which is also the order of their
+// canonical strings.
+func compareUUID(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
+
+// Update runs fn in a read-write transaction; see backorder.Store for the
+// contract. Writes go straight into the store, each recording how to undo
+// it; if fn returns an error, panics, or ctx is done when fn returns, the
+// changes are undone in reverse order before Update returns the error (or
+// panics again). Update transactions run one at a time.
+func (s *Store) Update(ctx context.Context, fn func(backorder.Tx) error) (err error) {
+	if err := check(ctx, fn); err != nil {
+		return err
+	}
+	s.once.Do(s.init)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	t := &tx{s: s, write: true}
+	committed := false
+	defer func() {
+		t.done.Store(true)
+		if !committed {
+			s.rollback()
+		}
+	}()
+	if err := fn(t); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.commit()
+	committed = true
+	return nil
+}
+
+// View runs fn in a read-only transaction that sees the committed state;
+// every write method of its Tx returns ErrReadOnly. Views run alongside each
+// other and wait for a running Update to finish. If ctx is done when fn
+// returns, View returns ctx's error.
+func (s *Store) View(ctx context.Context, fn func(backorder.Tx) error) error {
+	if err := check(ctx, fn); err != nil {
+		return err
+	}
+	s.once.Do(s.init)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	t := &tx{s: s}
+	defer t.done.Store(true)
+	if err := fn(t); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// check refuses a nil context or function instead of panicking on it.
+func check(ctx context.Context, fn func(backorder.Tx) error) error {
+	if ctx == nil {
+		return &backorder.ValidationError{Field: "ctx", Reason: "must not be nil"}
+	}
+	if fn == nil {
+		return &backorder.ValidationError{Field: "fn", Reason: "must not be nil"}
+	}
+	return ctx.Err()
+}
+
+func (s *Store) commit() {
+	for _, t := range s.tables {
+		t.forget()
+	}
+	clear(s.undo)
+	s.undo = s.undo[:0]
+}
+
+func (s *Store) rollback() {
+	for i := len(s.undo) - 1; i >= 0; i-- {
+		s.undo[i].undoLast()
+	}
+	s.commit()
+}
+
+// eventChunk is how many events one chunk of the outbox holds. The outbox
+// grows by whole chunks, so appending never copies older events.
+const eventChunk = 1024
+
+// eventLog is the append-only outbox: the event with Seq n is at index n-1,
+// in chunk (n-1)/eventChunk.
+type eventLog struct {
+	chunks [][]backorder.Event
+	n      int
+	// marks are the lengths before each append of the running transaction.
+	marks []int
+	log   *[]undoer
+}
+
+func (l *eventLog) append(evs []backorder.Event) {
+	l.marks = append(l.marks, l.n)
+	*l.log = append(*l.log, l)
+	for i := range evs {
+		if l.n == len(l.chunks)*eventChunk {
+			l.chunks = append(l.chunks, make([]backorder.Event, eventChunk))
+		}
+		l.n++
+		evs[i].Seq = uint64(l.n)
+		l.chunks[(l.n-1)/eventChunk][(l.n-1)%eventChunk] = evs[i]
+	}
+}
+
+// read returns a copy of up to limit events after the first after.
+func (l *eventLog) read(after uint64, limit int) []backorder.Event {
+	n := uint64(l.n)
+	if limit <= 0 || after >= n {
+		return nil
+	}
+	end := n
+	if uint64(limit) < n-after {
+		end = after + uint64(limit)
+	}
+	out := make([]backorder.Event, 0, end-after)
+	for i := after; i < end; {
+		c := l.chunks[i/eventChunk]
+		j := i % eventChunk
+		k := min(uint64(eventChunk), j+(end-i))
+		out = append(out, c[j:k]...)
+		i += k - j
+	}
+	return out
+}
+
+func (l *eventLog) undoLast() {
+	n := len(l.marks) - 1
+	for i := l.marks[n]; i < l.n; i++ {
+		l.chunks[i/eventChunk][i%eventChunk] = backorder.Event{}
+	}
+	l.n = l.marks[n]
+	l.marks = l.marks[:n]
+}
+
+func (l *eventLog) forget() { l.marks = l.marks[:0] }

@@ -1,0 +1,238 @@
+package memstore
+
+import "slices"
+
+// undoer is a table that can revert the most recent change it recorded.
+// Every write appends the table to the store's undo log; a rollback walks
+// the log backwards, so changes are reverted in the reverse order of their
+// making, across tables.
+type undoer interface {
+	// undoLast reverts the table's most recent recorded change.
+	undoLast()
+	// forget drops the recorded changes after a commit.
+	forget()
+}
+
+// change is the state of one row before a write: its old value, and whether
+// it existed at all.
+type change[K comparable, V any] struct {
+	key K
+	old V
+	had bool
+}
+
+// index is a secondary index kept in step with a table's rows.
+type index[V any] interface {
+	add(V)
+	remove(V)
+	// replace swaps old for v, which has the same key.
+	replace(old, v V)
+}
+
+// table is a map of rows with secondary indexes and an undo record of every
+// change made in the running transaction. Stored values are never modified
+// in place: a write replaces them, so an old value kept for undo, or shared
+// with an index, stays valid.
+type table[K comparable, V any] struct {
+	rows    map[K]V
+	indexes []index[V]
+	changes []change[K, V]
+	log     *[]undoer
+}
+
+func newTable[K comparable, V any](log *[]undoer, indexes ...index[V]) *table[K, V] {
+	return &table[K, V]{rows: make(map[K]V), indexes: indexes, log: log}
+}
+
+// put inserts or replaces the row at k.
+func (t *table[K, V]) put(k K, v V) {
+	old, had := t.rows[k]
+	t.putOver(k, v, old, had)
+}
+
+// putOver is put for a caller that has just looked k up: old and had are
+// what t.rows[k] held.
+func (t *table[K, V]) putOver(k K, v V, old V, had bool) {
+	t.record(k, old, had)
+	t.rows[k] = v
+	if had {
+		for _, ix := range t.indexes {
+			ix.replace(old, v)
+		}
+		return
+	}
+	t.reindex(v)
+}
+
+// del deletes the row at k, if there is one.
+func (t *table[K, V]) del(k K) {
+	old, had := t.rows[k]
+	if !had {
+		return
+	}
+	t.record(k, old, had)
+	t.unindex(old)
+	delete(t.rows, k)
+}
+
+func (t *table[K, V]) record(k K, old V, had bool) {
+	t.changes = append(t.changes, change[K, V]{key: k, old: old, had: had})
+	*t.log = append(*t.log, t)
+}
+
+func (t *table[K, V]) unindex(v V) {
+	for _, ix := range t.indexes {
+		ix.remove(v)
+	}
+}
+
+func (t *table[K, V]) reindex(v V) {
+	for _, ix := range t.indexes {
+		ix.add(v)
+	}
+}
+
+func (t *table[K, V]) undoLast() {
+	n := len(t.changes) - 1
+	c := t.changes[n]
+	t.changes[n] = change[K, V]{}
+	t.changes = t.changes[:n]
+	if cur, ok := t.rows[c.key]; ok {
+		t.unindex(cur)
+	}
+	if !c.had {
+		delete(t.rows, c.key)
+		return
+	}
+	t.rows[c.key] = c.old
+	t.reindex(c.old)
+}
+
+func (t *table[K, V]) forget() {
+	clear(t.changes)
+	t.changes = t.changes[:0]
+}
+
+// sortedIndex groups values and keeps each group sorted by cmp, which must be
+// a total order on the values it holds (it ends with the row's key), so that
+// a value is found again by binary search.
+type sortedIndex[G comparable, V any] struct {
+	groups map[G][]V
+	// keys appends to dst the groups v belongs to (none, one or several).
+	keys      func(v V, dst []G) []G
+	cmp       func(a, b V) int
+	buf, buf2 []G
+}
+
+func newSortedIndex[G comparable, V any](keys func(V, []G) []G, cmp func(a, b V) int) *sortedIndex[G, V] {
+	return &sortedIndex[G, V]{groups: make(map[G][]V), keys: keys, cmp: cmp}
+}
+
+func (ix *sortedIndex[G, V]) add(v V) {
+	ix.buf = ix.keys(v, ix.buf[:0])
+	for _, g := range ix.buf {
+		s := ix.groups[g]
+		// Appends dominate: keys mostly rise over time.
+		if n := len(s); n == 0 || ix.cmp(s[n-1], v) < 0 {
+			ix.groups[g] = append(s, v)
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(s, v, ix.cmp)
+		ix.groups[g] = slices.Insert(s, i, v)
+	}
+}
+
+func (ix *sortedIndex[G, V]) remove(v V) {
+	ix.buf = ix.keys(v, ix.buf[:0])
+	for _, g := range ix.buf {
+		s := ix.groups[g]
+		i, found := slices.BinarySearchFunc(s, v, ix.cmp)
+		if !found {
+			continue
+		}
+		if len(s) == 1 {
+			delete(ix.groups, g)
+			continue
+		}
+		ix.groups[g] = slices.Delete(s, i, i+1)
+	}
+}
+
+// replace overwrites old with v where they belong to the same groups at the
+// same place, which is the common case of an update, and otherwise moves it.
+func (ix *sortedIndex[G, V]) replace(old, v V) {
+	ix.buf = ix.keys(old, ix.buf[:0])
+	ix.buf2 = ix.keys(v, ix.buf2[:0])
+	if !slices.Equal(ix.buf, ix.buf2) || ix.cmp(old, v) != 0 {
+		ix.remove(old)
+		ix.add(v)
+		return
+	}
+	for _, g := range ix.buf {
+		s := ix.groups[g]
+		if i, found := slices.BinarySearchFunc(s, old, ix.cmp); found {
+			s[i] = v
+		}
+	}
+}
+
+// group returns the sorted values of group g. The slice is the index's own.
+func (ix *sortedIndex[G, V]) group(g G) []V { return ix.groups[g] }
+
+// setIndex groups values without keeping them in order: a write costs a
+// map operation whatever the group's size, and a read sorts the group. It
+// suits groups that are read rarely and written often.
+type setIndex[G, K comparable, V any] struct {
+	groups map[G]map[K]V
+	// group says which group v belongs to, if any.
+	group func(v V) (G, bool)
+	key   func(v V) K
+}
+
+func newSetIndex[G, K comparable, V any](group func(V) (G, bool), key func(V) K) *setIndex[G, K, V] {
+	return &setIndex[G, K, V]{groups: make(map[G]map[K]V), group: group, key: key}
+}
+
+func (ix *setIndex[G, K, V]) add(v V) {
+	g, ok := ix.group(v)
+	if !ok {
+		return
+	}
+	m := ix.groups[g]
+	if m == nil {
+		m = make(map[K]V)
+		ix.groups[g] = m
+	}
+	m[ix.key(v)] = v
+}
+
+func (ix *setIndex[G, K, V]) remove(v V) {
+	g, ok := ix.group(v)
+	if !ok {
+		return
+	}
+	m := ix.groups[g]
+	delete(m, ix.key(v))
+	if len(m) == 0 {
+		delete(ix.groups, g)
+	}
+}
+
+func (ix *setIndex[G, K, V]) replace(old, v V) {
+	ix.remove(old)
+	ix.add(v)
+}
+
+// sorted returns group g's values sorted by cmp, in a new slice.
+func (ix *setIndex[G, K, V]) sorted(g G, cmp func(a, b V) int) []V {
+	m := ix.groups[g]
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]V, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	slices.SortFunc(out, cmp)
+	return out
+}
