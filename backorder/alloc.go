@@ -62,7 +62,8 @@ func (w *work) allocateAt(s *skuState, loc string) error {
 	if err := w.loadBook(s); err != nil {
 		return err
 	}
-	waiting := s.waiting()
+	waiting := s.waiting(w.bufEntries)
+	w.bufEntries = waiting
 	if len(waiting) == 0 {
 		return nil
 	}
@@ -72,7 +73,14 @@ func (w *work) allocateAt(s *skuState, loc string) error {
 		if err := w.loadHolders(s, loc); err != nil {
 			return err
 		}
-		for _, e := range s.entries {
+		// Lines that hold stock here and wait for nothing: read as
+		// holders, or served earlier in this operation.
+		for i := range s.book {
+			if e := &s.book[i]; e.Backordered == 0 && e.FreeAt(loc) > 0 {
+				cands = append(cands, e)
+			}
+		}
+		for _, e := range s.extra {
 			if e.Backordered == 0 && e.FreeAt(loc) > 0 {
 				cands = append(cands, e)
 			}
@@ -81,13 +89,17 @@ func (w *work) allocateAt(s *skuState, loc string) error {
 	} else if supply == 0 {
 		return nil
 	}
-	demands := make([]allocation.Demand, len(cands))
-	for i, e := range cands {
-		demands[i] = w.demand(s, e, loc)
+	demands := w.bufDemands[:0]
+	for _, e := range cands {
+		demands = append(demands, w.demand(s, e, loc))
 	}
-	grants := s.policy.Allocate(make([]int64, 0, len(demands)), supply, demands)
-	if err := checkGrants(s.policy, grants, supply, demands); err != nil {
-		return err
+	w.bufDemands = demands
+	grants := s.policy.Allocate(w.bufGrants[:0], supply, demands)
+	w.bufGrants = grants
+	if !s.builtin {
+		if err := checkGrants(s.policy, grants, supply, demands); err != nil {
+			return err
+		}
 	}
 	for i, g := range grants {
 		if g == 0 {
@@ -101,7 +113,7 @@ func (w *work) allocateAt(s *skuState, loc string) error {
 		l.Backordered -= g
 		l.addAllocation(loc, g)
 		s.position(loc).Allocated += g
-		if err := w.touch(s, l); err != nil {
+		if err := w.touchEntry(s, l, e); err != nil {
 			return err
 		}
 		if g > 0 {
@@ -141,6 +153,16 @@ func (w *work) allocateAll(s *skuState) error {
 		}
 	}
 	return nil
+}
+
+// builtinPolicy reports whether p is one of the allocation package's own
+// policies, which always keep the Policy contract.
+func builtinPolicy(p allocation.Policy) bool {
+	switch p.(type) {
+	case allocation.FIFO, allocation.Priority, allocation.FairShare, allocation.MaxMin:
+		return true
+	}
+	return false
 }
 
 // checkGrants verifies a policy's answer before the engine acts on it, so a

@@ -313,7 +313,8 @@ func (h *harness) check() {
 				l := waiting[i]
 				require.Equal(h.t, l.ID, en.LineID)
 				require.Equal(h.t, l.Backordered, en.Backordered)
-				require.Equal(h.t, jsonOf(h.t, l.Allocations), jsonOf(h.t, en.Allocations))
+				require.True(h.t, slices.Equal(l.Allocations, en.Allocations), "line %s allocations %v, book entry %v", l.ID, l.Allocations, en.Allocations)
+				require.True(h.t, slices.Equal(l.Committed, en.Committed), "line %s committed %v, book entry %v", l.ID, l.Committed, en.Committed)
 				if it.Status != backorder.Replenishable {
 					h.t.Fatalf("item %s is %s but line %s waits for it", sku, it.Status, l.ID)
 				}

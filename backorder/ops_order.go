@@ -441,7 +441,7 @@ func (e *Engine) SetPriority(ctx context.Context, p PriorityChange) (PriorityRes
 			if err != nil {
 				return PriorityResult{}, err
 			}
-			if en := s.entries[l.ID]; en != nil {
+			if en := s.entry(l.ID); en != nil {
 				en.Priority = p.Priority
 			}
 			if err := w.touch(s, l); err != nil {

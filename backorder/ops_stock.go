@@ -91,7 +91,7 @@ func (w *work) cancelWaiting(s *skuState, reason string) error {
 	if err := w.loadBook(s); err != nil {
 		return err
 	}
-	for _, en := range s.waiting() {
+	for _, en := range s.waiting(nil) {
 		l, err := w.line(en.LineID)
 		if err != nil {
 			return err
@@ -250,7 +250,12 @@ func (w *work) shrink(s *skuState, loc string, qty int64) error {
 		return err
 	}
 	var holders []*BookEntry
-	for _, en := range s.entries {
+	for i := range s.book {
+		if s.book[i].FreeAt(loc) > 0 {
+			holders = append(holders, &s.book[i])
+		}
+	}
+	for _, en := range s.extra {
 		if en.FreeAt(loc) > 0 {
 			holders = append(holders, en)
 		}

@@ -28,7 +28,12 @@ type work struct {
 	newOrders []*Order // orders placed by this operation, written whole
 	headers   map[uuid.UUID]Order
 	locs      []Location
-	events    []Event
+
+	// Scratch buffers reused by allocateAt within one operation.
+	bufEntries []*BookEntry
+	bufDemands []allocation.Demand
+	bufGrants  []int64
+	events     []Event
 }
 
 func newWork(e *Engine, tx Tx, cmd string) *work {
@@ -52,14 +57,21 @@ type skuState struct {
 	policy   allocation.Policy
 	pos      []StockPosition // sorted by location
 	posDirty []bool
-	// entries are the book entries read or created, by line id.
-	entries map[uuid.UUID]*BookEntry
-	// entryDirty marks entries to write back.
-	entryDirty map[uuid.UUID]bool
+	// book is the SKU's waiting entries as Book read them, by Seq; extra
+	// are the entries read otherwise (holders) or created. No line has two.
+	book  []BookEntry
+	extra []*BookEntry
+	// byID indexes book and extra by line id, built on first need.
+	byID map[uuid.UUID]*BookEntry
+	// dirtyEntries lists, once each, the entries to write back.
+	dirtyEntries []*BookEntry
 	// bookLoaded says whether all waiting entries were read.
 	bookLoaded bool
-	// holdersLoaded says, per location, whether its holders were read.
-	holdersLoaded map[string]bool
+	// holdersLoaded lists the locations whose holders were read.
+	holdersLoaded []string
+	// builtin says the policy is one of the allocation package's, whose
+	// grants need no checking.
+	builtin bool
 }
 
 func (w *work) emit(ev Event) {
@@ -86,13 +98,11 @@ func (w *work) sku(sku string) (*skuState, error) {
 		return nil, err
 	}
 	s := &skuState{
-		item:          it,
-		policy:        pol,
-		pos:           pos,
-		posDirty:      make([]bool, len(pos)),
-		entries:       make(map[uuid.UUID]*BookEntry),
-		entryDirty:    make(map[uuid.UUID]bool),
-		holdersLoaded: make(map[string]bool),
+		item:     it,
+		policy:   pol,
+		builtin:  builtinPolicy(pol),
+		pos:      pos,
+		posDirty: make([]bool, len(pos)),
 	}
 	w.skus[sku] = s
 	w.skuOrder = append(w.skuOrder, sku)
@@ -133,9 +143,15 @@ func (w *work) loadBook(s *skuState) error {
 	if err != nil {
 		return err
 	}
-	for i := range book {
-		if _, ok := s.entries[book[i].LineID]; !ok {
-			s.entries[book[i].LineID] = &book[i]
+	if len(s.extra) > 0 {
+		// Keep the entries this operation already holds: they may have
+		// changed.
+		book = slices.DeleteFunc(book, func(e BookEntry) bool { return s.entry(e.LineID) != nil })
+	}
+	s.book = book
+	if s.byID != nil {
+		for i := range s.book {
+			s.byID[s.book[i].LineID] = &s.book[i]
 		}
 	}
 	s.bookLoaded = true
@@ -144,7 +160,7 @@ func (w *work) loadBook(s *skuState) error {
 
 // loadHolders reads the entries holding stock at loc once.
 func (w *work) loadHolders(s *skuState, loc string) error {
-	if s.holdersLoaded[loc] {
+	if slices.Contains(s.holdersLoaded, loc) {
 		return nil
 	}
 	hs, err := w.tx.Holders(s.item.SKU, loc)
@@ -152,11 +168,11 @@ func (w *work) loadHolders(s *skuState, loc string) error {
 		return err
 	}
 	for i := range hs {
-		if _, ok := s.entries[hs[i].LineID]; !ok {
-			s.entries[hs[i].LineID] = &hs[i]
+		if s.entry(hs[i].LineID) == nil {
+			s.add(&hs[i])
 		}
 	}
-	s.holdersLoaded[loc] = true
+	s.holdersLoaded = append(s.holdersLoaded, loc)
 	return nil
 }
 
@@ -174,10 +190,39 @@ func (w *work) line(id uuid.UUID) (*Line, error) {
 	return &l, nil
 }
 
+// entry returns the entry of a line this operation has read or created, or
+// nil.
+func (s *skuState) entry(id uuid.UUID) *BookEntry {
+	if s.byID == nil {
+		s.byID = make(map[uuid.UUID]*BookEntry, len(s.book)+len(s.extra))
+		for i := range s.book {
+			s.byID[s.book[i].LineID] = &s.book[i]
+		}
+		for _, e := range s.extra {
+			s.byID[e.LineID] = e
+		}
+	}
+	return s.byID[id]
+}
+
+// add records an entry that Book did not return.
+func (s *skuState) add(e *BookEntry) {
+	s.extra = append(s.extra, e)
+	if s.byID != nil {
+		s.byID[e.LineID] = e
+	}
+}
+
 // touch marks a line changed and brings its book entry in step with it.
-func (w *work) touch(s *skuState, l *Line) error {
+func (w *work) touch(s *skuState, l *Line) error { return w.touchEntry(s, l, nil) }
+
+// touchEntry is touch for a caller that already has the line's entry (nil
+// if it has not).
+func (w *work) touchEntry(s *skuState, l *Line, e *BookEntry) error {
 	w.dirty[l.ID] = true
-	e := s.entries[l.ID]
+	if e == nil {
+		e = s.entry(l.ID)
+	}
 	if e == nil {
 		// The line's entry was not read (it had nothing open, or it holds
 		// stock at a location whose holders were not read): build it from
@@ -189,15 +234,17 @@ func (w *work) touch(s *skuState, l *Line) error {
 		e = &BookEntry{SKU: l.SKU, LineID: l.ID, OrderID: l.OrderID,
 			Customer: o.Customer, Priority: o.Priority, Placed: o.Placed,
 			RequestedDate: o.RequestedDate}
-		s.entries[l.ID] = e
+		s.add(e)
 	}
 	e.Seq = l.Seq
 	e.Backordered = l.Backordered
-	e.Allocations = slices.Clone(l.Allocations)
-	e.Committed = slices.Clone(l.Committed)
+	// The entry's slices are its own (the store copies on read and write),
+	// so they are reused rather than cloned.
+	e.Allocations = append(e.Allocations[:0], l.Allocations...)
+	e.Committed = append(e.Committed[:0], l.Committed...)
 	e.MinAllocation = l.MinAllocation
 	e.Protection = l.Protection
-	s.entryDirty[l.ID] = true
+	s.dirtyEntries = append(s.dirtyEntries, e) // deduplicated by flush
 	return nil
 }
 
@@ -221,10 +268,16 @@ func (w *work) header(id uuid.UUID) (Order, error) {
 	return o, nil
 }
 
-// waiting returns the SKU's entries with backordered quantity, by Seq.
-func (s *skuState) waiting() []*BookEntry {
-	out := make([]*BookEntry, 0, len(s.entries))
-	for _, e := range s.entries {
+// waiting returns the SKU's entries with backordered quantity, by Seq, in
+// buf's storage.
+func (s *skuState) waiting(buf []*BookEntry) []*BookEntry {
+	out := buf[:0]
+	for i := range s.book {
+		if s.book[i].Backordered > 0 {
+			out = append(out, &s.book[i])
+		}
+	}
+	for _, e := range s.extra {
 		if e.Backordered > 0 {
 			out = append(out, e)
 		}
@@ -261,13 +314,9 @@ func (w *work) flush() error {
 	}
 	for _, sku := range w.skuOrder {
 		s := w.skus[sku]
-		ids := make([]uuid.UUID, 0, len(s.entryDirty))
-		for id := range s.entryDirty {
-			ids = append(ids, id)
-		}
-		slices.SortFunc(ids, func(a, b uuid.UUID) int { return cmp.Compare(s.entries[a].Seq, s.entries[b].Seq) })
-		for _, id := range ids {
-			if err := w.tx.PutBookEntry(*s.entries[id]); err != nil {
+		slices.SortFunc(s.dirtyEntries, func(a, b *BookEntry) int { return cmp.Compare(a.Seq, b.Seq) })
+		for _, e := range slices.Compact(s.dirtyEntries) {
+			if err := w.tx.PutBookEntry(*e); err != nil {
 				return err
 			}
 		}
