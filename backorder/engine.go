@@ -1,6 +1,7 @@
 package backorder
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -40,6 +41,13 @@ type Config struct {
 	// DefaultPriority is the tier of an order placed with Priority 0.
 	// Default 0 means 1.
 	DefaultPriority int32
+	// AutoInvoice invoices every shipment when it is confirmed, in the same
+	// transaction. Off by default: call Invoice.
+	AutoInvoice bool
+	// InvoiceSeries and CreditSeries prefix the gap-free numbers of
+	// invoices and credit notes. Defaults: "INV" and "CN".
+	InvoiceSeries string
+	CreditSeries  string
 }
 
 // Validate reports the first invalid field of c as a *ValidationError.
@@ -49,6 +57,15 @@ func (c Config) Validate() error {
 	}
 	if c.DefaultPriority < 0 {
 		return invalid("Config.DefaultPriority", "must be ≥ 0, got %d", c.DefaultPriority)
+	}
+	if err := validText("Config.InvoiceSeries", c.InvoiceSeries); err != nil {
+		return err
+	}
+	if err := validText("Config.CreditSeries", c.CreditSeries); err != nil {
+		return err
+	}
+	if c.InvoiceSeries != "" && c.InvoiceSeries == c.CreditSeries {
+		return invalid("Config.CreditSeries", "must differ from InvoiceSeries")
 	}
 	for name, p := range c.Policies {
 		if name == "" {
@@ -73,6 +90,9 @@ type Engine struct {
 	retries         int
 	preempt         bool
 	defaultPriority int32
+	autoInvoice     bool
+	invoiceSeries   string
+	creditSeries    string
 }
 
 // New returns an engine for cfg, or a *ValidationError naming the bad field.
@@ -90,6 +110,12 @@ func New(cfg Config) (*Engine, error) {
 		retries:         cfg.Retries,
 		preempt:         cfg.Preempt,
 		defaultPriority: cfg.DefaultPriority,
+		autoInvoice:     cfg.AutoInvoice,
+		invoiceSeries:   cmp.Or(cfg.InvoiceSeries, "INV"),
+		creditSeries:    cmp.Or(cfg.CreditSeries, "CN"),
+	}
+	if e.invoiceSeries == e.creditSeries {
+		return nil, invalid("Config.CreditSeries", "must differ from InvoiceSeries %q", e.invoiceSeries)
 	}
 	for k, v := range cfg.Policies {
 		e.policies[k] = v

@@ -17,6 +17,7 @@ import (
 	"github.com/backorderkit/backorderkit/allocation"
 	"github.com/backorderkit/backorderkit/backorder"
 	"github.com/backorderkit/backorderkit/backorder/memstore"
+	"github.com/backorderkit/backorderkit/invoice"
 )
 
 // harness wraps an engine over a fresh memstore, remembers every SKU,
@@ -286,6 +287,7 @@ func (h *harness) check() {
 				require.LessOrEqual(h.t, l.Rejected, l.Cancelled)
 				lines[l.SKU] = append(lines[l.SKU], l)
 			}
+			h.checkInvoices(tx, o)
 		}
 		for _, sku := range h.skus {
 			it, err := tx.Item(sku)
@@ -352,6 +354,50 @@ func (h *harness) check() {
 		return nil
 	})
 	require.NoError(h.t, err)
+}
+
+// checkInvoices verifies invariant 5: each shipment is invoiced at most
+// once, and the invoices of a fully shipped and invoiced order add up
+// exactly to its total.
+func (h *harness) checkInvoices(tx backorder.Tx, o backorder.Order) {
+	invs, err := tx.Invoices(o.ID)
+	require.NoError(h.t, err)
+	shs, err := tx.Shipments(o.ID)
+	require.NoError(h.t, err)
+	billed := map[uuid.UUID]int{}
+	var docs []invoice.Invoice
+	var credits bool
+	for _, inv := range invs {
+		docs = append(docs, inv.Document)
+		require.Equal(h.t, inv.Number, inv.Document.Number)
+		if inv.Kind == backorder.KindInvoice {
+			billed[inv.ShipmentID]++
+			require.Equal(h.t, 1, billed[inv.ShipmentID], "shipment %s invoiced twice", inv.ShipmentID)
+		} else {
+			credits = true
+		}
+	}
+	if len(invs) == 0 || credits || o.Status() != backorder.OrderStatusCompleted {
+		return
+	}
+	for _, sh := range shs {
+		if sh.Status == backorder.ShipmentStatusConfirmed && billed[sh.ID] == 0 {
+			return
+		}
+	}
+	got, err := invoice.Billed(docs)
+	require.NoError(h.t, err)
+	io := invoice.Order{ID: o.ID.String(), Currency: o.Currency, TaxInclusive: o.TaxInclusive,
+		TaxRounding: o.TaxRounding, Rounding: o.Rounding, Charges: o.Charges}
+	for _, l := range o.Lines {
+		if q := l.Qty - l.Cancelled; q > 0 {
+			io.Lines = append(io.Lines, invoice.Line{ID: l.ID.String(), SKU: l.SKU, Qty: q, UnitPrice: l.UnitPrice,
+				DiscountPercent: l.DiscountPercent, DiscountAmount: l.DiscountAmount, TaxPercent: l.TaxPercent, TaxCategory: l.TaxCategory})
+		}
+	}
+	want, err := invoice.Total(io, len(billed))
+	require.NoError(h.t, err)
+	require.True(h.t, want.Equal(got), "order %s: invoices add up to %s, the order's total is %s", o.ID, got.Total, want.Total)
 }
 
 // smallestGrant is the least positive quantity a waiting line accepts.

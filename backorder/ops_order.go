@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
+
+	"github.com/backorderkit/backorderkit/invoice"
 )
 
 // PlaceResult says, per line, what placing an order did.
@@ -117,17 +119,17 @@ func validateOrder(o *Order) error {
 		if r := textProblem(l.ShipGroup); r != "" {
 			return invalid(f("ShipGroup"), "%s", r)
 		}
-		if l.Seq != 0 || len(l.Allocations) > 0 || l.Shipped != 0 || l.Cancelled != 0 || l.Backordered != 0 || l.Rejected != 0 {
+		if l.Seq != 0 || len(l.Allocations) > 0 || len(l.Committed) > 0 || l.Shipped != 0 || l.Cancelled != 0 || l.Backordered != 0 || l.Rejected != 0 {
 			return invalid(f(""), "the split fields (Seq, Allocations, Shipped, Cancelled, Backordered, Rejected) are the engine's and must be zero")
 		}
 	}
-	return nil
+	return validatePricing(o)
 }
 
-// validCurrency checks the shape of an ISO 4217 code.
+// validCurrency checks that c is an active ISO 4217 code.
 func validCurrency(field, c string) error {
-	if len(c) != 3 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' || c[2] < 'A' || c[2] > 'Z' {
-		return invalid(field, "must be an ISO 4217 code such as EUR, got %q", c)
+	if _, err := invoice.LookupCurrency(c); err != nil {
+		return invalid(field, "must be an active ISO 4217 code such as EUR, got %q", c)
 	}
 	return nil
 }

@@ -525,6 +525,11 @@ func (e *Engine) ConfirmShipment(ctx context.Context, c Confirmation) (Shipment,
 		if err := w.completeIfDone(sh.OrderID); err != nil {
 			return Shipment{}, err
 		}
+		if w.e.autoInvoice {
+			if _, err := w.bill(sh.ID); err != nil {
+				return Shipment{}, err
+			}
+		}
 		return sh, nil
 	})
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/backorderkit/backorderkit/allocation"
 	"github.com/backorderkit/backorderkit/backorder"
+	"github.com/backorderkit/backorderkit/invoice"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -55,6 +56,8 @@ type scenario struct {
 	seen   uint64
 	out    strings.Builder
 	config []func(*backorder.Config)
+
+	invoiceNames []invName
 }
 
 func runScenario(t *testing.T, src string) string {
@@ -72,6 +75,8 @@ func runScenario(t *testing.T, src string) string {
 			sc.config = append(sc.config, func(c *backorder.Config) { c.Policy = p })
 		} else if f[0] == "preempt" {
 			sc.config = append(sc.config, func(c *backorder.Config) { c.Preempt = true })
+		} else if f[0] == "autoinvoice" {
+			sc.config = append(sc.config, func(c *backorder.Config) { c.AutoInvoice = true })
 		} else {
 			break
 		}
@@ -258,6 +263,28 @@ func (sc *scenario) run(w []string) {
 		h.check()
 		h.repeat(res, func() (any, error) { return h.eng.ReturnShipment(h.ctx, r) })
 		fmt.Fprintf(&sc.out, "  %s:%s\n", sc.nameOf(res.ID), sc.shipLines(res.Lines))
+	case "invoice":
+		id := sc.id(w[1])
+		h.tick(time.Minute)
+		res, err := h.eng.Invoice(h.ctx, id)
+		require.NoError(sc.t, err)
+		h.check()
+		h.repeat(res, func() (any, error) { return h.eng.Invoice(h.ctx, id) })
+		sc.printInvoice(res)
+	case "credit":
+		r := backorder.CreditRequest{ID: w[1], ShipmentID: sc.id(w[2]), Returns: []backorder.ReturnLine{{LineID: sc.id(w[3]), Qty: sc.num(w[4])}}, Reason: "returned"}
+		h.tick(time.Minute)
+		res, err := h.eng.Credit(h.ctx, r)
+		require.NoError(sc.t, err)
+		h.check()
+		h.repeat(res, func() (any, error) { return h.eng.Credit(h.ctx, r) })
+		sc.printInvoice(res)
+	case "invoices":
+		invs, err := h.eng.Invoices(h.ctx, sc.id(w[1]))
+		require.NoError(sc.t, err)
+		for _, inv := range invs {
+			sc.printInvoice(inv)
+		}
 	case "wait":
 		h.tick(time.Duration(sc.num(w[1])) * 24 * time.Hour)
 	case "plan":
@@ -298,6 +325,14 @@ func (sc *scenario) order(name, customer string, w []string) {
 				o.MinShipValue = decimal.RequireFromString(v)
 			case "hold":
 				o.HoldUntil = sc.date(v)
+			case "currency":
+				o.Currency = v
+			case "taxincl":
+				o.TaxInclusive = v == "true"
+			case "orderdisc":
+				o.Charges = append(o.Charges, invoice.Charge{ID: "DISC", Kind: invoice.Discount, Percent: decimal.RequireFromString(v)})
+			case "freight":
+				o.Charges = append(o.Charges, invoice.Charge{ID: "FREIGHT", Kind: invoice.Freight, Amount: decimal.RequireFromString(v), TaxPercent: decimal.NewFromInt(21)})
 			default:
 				sc.t.Fatalf("unknown order option %q", k)
 			}
@@ -322,6 +357,10 @@ func (sc *scenario) order(name, customer string, w []string) {
 				l.UnitPrice = decimal.RequireFromString(v)
 			case "protect":
 				l.Protection = backorder.Protection(v)
+			case "disc":
+				l.DiscountPercent = decimal.RequireFromString(v)
+			case "tax":
+				l.TaxPercent = decimal.RequireFromString(v)
 			default:
 				sc.t.Fatalf("unknown line option %q", k)
 			}
@@ -334,6 +373,37 @@ func (sc *scenario) order(name, customer string, w []string) {
 			locs(l.Allocated), l.Backordered, l.Cancelled, l.Rejected, l.Reason)
 		fmt.Fprintln(&sc.out, strings.TrimRight(line, " "))
 	}
+}
+
+func (sc *scenario) printInvoice(inv backorder.Invoice) {
+	d := inv.Document
+	corrects := ""
+	if inv.Corrects != uuid.Nil {
+		for _, other := range sc.invoiceNames {
+			if other.id == inv.Corrects {
+				corrects = " corrects " + other.number
+			}
+		}
+	}
+	sc.invoiceNames = append(sc.invoiceNames, invName{inv.ID, inv.Number})
+	sc.name(inv.ID, inv.Number)
+	cur, err := invoice.LookupCurrency(d.Currency)
+	require.NoError(sc.t, err)
+	m := func(v decimal.Decimal) string { return v.StringFixed(cur.MinorUnits) }
+	fmt.Fprintf(&sc.out, "  %s %s for %s%s: goods %s charges %s allowances %s subtotal %s tax %s total %s %s\n", inv.Kind, inv.Number,
+		sc.nameOf(inv.ShipmentID), corrects, m(d.Goods), m(d.ChargeTotal), m(d.AllowanceTotal), m(d.Subtotal), m(d.TaxTotal), m(d.Total), d.Currency)
+	for _, l := range d.Lines {
+		lid, _ := uuid.Parse(l.LineID)
+		fmt.Fprintf(&sc.out, "    %s %s ×%d net %s tax %s\n", sc.nameOf(lid), l.SKU, l.Qty, m(l.Net), m(l.Tax))
+	}
+	for _, c := range d.Charges {
+		fmt.Fprintf(&sc.out, "    %s %s net %s tax %s\n", c.Kind, c.ChargeID, m(c.Net), m(c.Tax))
+	}
+}
+
+type invName struct {
+	id     uuid.UUID
+	number string
 }
 
 func locs(qs []backorder.LocQty) string {
@@ -383,7 +453,7 @@ func (sc *scenario) printEvents() {
 		var b strings.Builder
 		fmt.Fprintf(&b, "  event %s", ev.Type)
 		for _, id := range []uuid.UUID{ev.OrderID, ev.LineID, ev.ShipmentID, ev.InvoiceID} {
-			if id != uuid.Nil {
+			if id != uuid.Nil && (id != ev.InvoiceID || ev.Number == "") {
 				fmt.Fprintf(&b, " %s", sc.nameOf(id))
 			}
 		}

@@ -5,7 +5,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/shopspring/decimal"
+
+	"github.com/backorderkit/backorderkit/invoice"
 )
 
 // ShipmentStatus is a shipment's state.
@@ -71,39 +72,29 @@ const (
 	KindCreditNote InvoiceKind = "credit_note"
 )
 
-// Invoice is an issued invoice or credit note as the engine stores it.
+// Invoice is an issued invoice or credit note as the engine stores it: the
+// keys a store indexes it by, and the document itself.
 type Invoice struct {
-	ID         uuid.UUID   `json:"id"`
-	Kind       InvoiceKind `json:"kind"`
-	Series     string      `json:"series"`
-	Number     string      `json:"number"`
-	OrderID    uuid.UUID   `json:"order_id"`
-	ShipmentID uuid.UUID   `json:"shipment_id"`
+	ID   uuid.UUID   `json:"id"`
+	Kind InvoiceKind `json:"kind"`
+	// Series and Number: invoice numbers are gap-free per series.
+	Series     string    `json:"series"`
+	Number     string    `json:"number"`
+	OrderID    uuid.UUID `json:"order_id"`
+	ShipmentID uuid.UUID `json:"shipment_id"`
 	// Corrects is the invoice a credit note reverses.
-	Corrects uuid.UUID       `json:"corrects,omitzero"`
-	IssuedAt time.Time       `json:"issued_at"`
-	Currency string          `json:"currency"`
-	Subtotal decimal.Decimal `json:"subtotal"`
-	TaxTotal decimal.Decimal `json:"tax_total"`
-	Total    decimal.Decimal `json:"total"`
-	Lines    []InvoiceLine   `json:"lines"`
-}
-
-// InvoiceLine is one billed line of an invoice.
-type InvoiceLine struct {
-	LineID    uuid.UUID       `json:"line_id,omitzero"`
-	SKU       string          `json:"sku,omitempty"`
-	Kind      string          `json:"kind"`
-	Qty       int64           `json:"qty"`
-	UnitPrice decimal.Decimal `json:"unit_price"`
-	Discount  decimal.Decimal `json:"discount"`
-	Net       decimal.Decimal `json:"net"`
-	TaxRate   decimal.Decimal `json:"tax_rate"`
-	Tax       decimal.Decimal `json:"tax"`
+	Corrects uuid.UUID `json:"corrects,omitzero"`
+	IssuedAt time.Time `json:"issued_at"`
+	// Document is the invoice with its lines, charges and totals, exact to
+	// the currency's minor unit; its Number and IssuedAt equal the above.
+	Document invoice.Invoice `json:"document"`
 }
 
 // Clone returns a deep copy.
 func (inv Invoice) Clone() Invoice {
-	inv.Lines = slices.Clone(inv.Lines)
+	d := &inv.Document
+	d.Lines = slices.Clone(d.Lines)
+	d.Charges = slices.Clone(d.Charges)
+	d.Taxes = slices.Clone(d.Taxes)
 	return inv
 }

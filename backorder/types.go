@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/backorderkit/backorderkit/allocation"
+	"github.com/backorderkit/backorderkit/invoice"
 )
 
 // SupplyStatus says what happens to the part of a line that stock cannot
@@ -194,12 +195,23 @@ type Order struct {
 	MinShipValue decimal.Decimal `json:"min_ship_value,omitzero"`
 	// HoldUntil ends the hold of a shipment below the thresholds.
 	HoldUntil time.Time `json:"hold_until,omitzero"`
+	// TaxInclusive says that unit prices and charge amounts include tax.
+	TaxInclusive bool `json:"tax_inclusive,omitempty"`
+	// TaxRounding says whether tax is rounded per line (the default) or per
+	// invoice; Rounding is the rounding mode (half up by default).
+	TaxRounding invoice.TaxRounding `json:"tax_rounding,omitempty"`
+	Rounding    invoice.Rounding    `json:"rounding,omitempty"`
+	// Charges are order-level charges and allowances: freight, handling,
+	// an order discount; each billed on the first shipment, on every
+	// shipment, or prorated over the shipments.
+	Charges []invoice.Charge `json:"charges,omitempty"`
 	// Lines are the order's lines. At least one.
 	Lines []Line `json:"lines"`
 }
 
 // Clone returns a deep copy.
 func (o Order) Clone() Order {
+	o.Charges = slices.Clone(o.Charges)
 	if o.Lines != nil {
 		lines := make([]Line, len(o.Lines))
 		for i := range o.Lines {
@@ -286,6 +298,14 @@ type Line struct {
 	Qty int64 `json:"qty"`
 	// UnitPrice is the price of one base unit in the order's currency, ≥ 0.
 	UnitPrice decimal.Decimal `json:"unit_price"`
+	// DiscountPercent (12.5 for 12.5 %) or DiscountAmount (per base unit)
+	// is the line's discount; at most one of them.
+	DiscountPercent decimal.Decimal `json:"discount_percent,omitzero"`
+	DiscountAmount  decimal.Decimal `json:"discount_amount,omitzero"`
+	// TaxPercent is the line's tax rate in percent (21 for 21 %), and
+	// TaxCategory its optional category code (EN 16931 "S", "Z", …).
+	TaxPercent  decimal.Decimal `json:"tax_percent,omitzero"`
+	TaxCategory string          `json:"tax_category,omitempty"`
 	// PreferredLocation, if set, is tried first when allocating.
 	PreferredLocation string `json:"preferred_location,omitempty"`
 	// MinAllocation is the smallest allocation the line accepts at once

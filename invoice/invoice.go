@@ -269,3 +269,12 @@ func Billed(docs []Invoice) (Totals, error) {
 	}
 	return t, nil
 }
+
+// Validate checks the pricing of o as Bill, Credit and Total do, and returns
+// the same errors, without billing anything. A host (or the engine) can call
+// it when an order is accepted, so that an order that could never be
+// invoiced is refused up front.
+func Validate(o Order) error {
+	_, err := newCalc(&o)
+	return err
+}

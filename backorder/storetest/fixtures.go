@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/backorderkit/backorderkit/backorder"
+	"github.com/backorderkit/backorderkit/invoice"
 )
 
 // zone is a zone other than UTC and local time, with a half-hour offset, so
@@ -83,6 +84,10 @@ func fullLine(lid, oid uuid.UUID, sku string) backorder.Line {
 		SKU:               sku,
 		Qty:               1000,
 		UnitPrice:         dec("12.3450"),
+		DiscountPercent:   dec("12.5"),
+		DiscountAmount:    dec("0.0001"),
+		TaxPercent:        dec("21"),
+		TaxCategory:       "S",
 		PreferredLocation: "AMS",
 		MinAllocation:     50,
 		Protection:        backorder.ProtectRedistribute,
@@ -114,6 +119,14 @@ func fullOrder(oid uuid.UUID, lids ...uuid.UUID) backorder.Order {
 		MinShipQty:    1 << 40,
 		MinShipValue:  dec("2500.005"),
 		HoldUntil:     at(2 * 86400),
+		TaxInclusive:  true,
+		TaxRounding:   invoice.PerInvoice,
+		Rounding:      invoice.HalfEven,
+		Charges: []invoice.Charge{
+			// A store keeps what it is given; these need not be valid pricing.
+			{ID: "FREIGHT", Kind: invoice.Freight, Amount: dec("25.00"), Percent: dec("0.5"), Apply: invoice.FirstShipment, TaxPercent: dec("21"), TaxCategory: "S"},
+			{ID: "DISC", Kind: invoice.Discount, Amount: dec("1.5"), Percent: dec("10"), Apply: invoice.EveryShipment, TaxPercent: dec("9"), TaxCategory: "AA"},
+		},
 	}
 	for i, lid := range lids {
 		l := fullLine(lid, oid, "SKU-"+string(rune('A'+i)))
@@ -170,21 +183,51 @@ func fullInvoice(iid, oid uuid.UUID) backorder.Invoice {
 		ShipmentID: id(700),
 		Corrects:   id(701),
 		IssuedAt:   at(400),
-		Currency:   "JPY",
-		Subtotal:   dec("-123456789012345678901234567890.123456789"),
-		TaxTotal:   dec("-0.01"),
-		Total:      dec("-123456789012345678901234567890.133456789"),
-		Lines: []backorder.InvoiceLine{{
-			LineID:    id(1),
-			SKU:       "BOLT",
-			Kind:      "goods",
-			Qty:       -3,
-			UnitPrice: dec("0.3333333333"),
-			Discount:  dec("0.10"),
-			Net:       dec("-0.90"),
-			TaxRate:   dec("0.21"),
-			Tax:       dec("-0.19"),
-		}},
+		Document: invoice.Invoice{
+			Number:       "CN-2025-000042",
+			IssuedAt:     at(400),
+			Kind:         invoice.KindCreditNote,
+			OrderID:      oid.String(),
+			ShipmentID:   id(700).String(),
+			CreditID:     "RMA-7",
+			Corrects:     "INV-2025-000041",
+			Reason:       "damaged in transit",
+			Currency:     "KWD",
+			TaxInclusive: true,
+			TaxRounding:  invoice.PerInvoice,
+			Rounding:     invoice.HalfEven,
+			Lines: []invoice.InvoiceLine{{
+				LineID:          id(1).String(),
+				SKU:             "BOLT",
+				Qty:             3,
+				UnitPrice:       dec("0.333333333333"),
+				DiscountPercent: dec("12.5"),
+				DiscountAmount:  dec("0.001"),
+				TaxPercent:      dec("21"),
+				TaxCategory:     "S",
+				Net:             dec("0.875"),
+				Tax:             dec("0.184"),
+			}},
+			Charges: []invoice.ChargeLine{{
+				ChargeID:    "FREIGHT",
+				Kind:        invoice.Freight,
+				Apply:       invoice.FirstShipment,
+				Percent:     dec("10"),
+				TaxPercent:  dec("21"),
+				TaxCategory: "S",
+				Net:         dec("1.250"),
+				Tax:         dec("0.263"),
+			}},
+			Totals: invoice.Totals{
+				Goods:          dec("0.875"),
+				ChargeTotal:    dec("1.250"),
+				AllowanceTotal: dec("0.100"),
+				Subtotal:       dec("2.025"),
+				TaxTotal:       dec("0.447"),
+				Total:          dec("2.472"),
+				Taxes:          []invoice.TaxLine{{TaxCategory: "S", TaxPercent: dec("21"), Base: dec("2.025"), Tax: dec("0.447")}},
+			},
+		},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/backorderkit/backorderkit/backorder"
+	"github.com/backorderkit/backorderkit/invoice"
 )
 
 // Strings sort bytewise, as Go's < does and PostgreSQL's COLLATE "C": these
@@ -384,7 +385,7 @@ var listCases = []testCase{
 	{"Invoices", func(t *testing.T, s backorder.Store) {
 		inv := func(n int, order uuid.UUID, issued time.Time, number string) backorder.Invoice {
 			return backorder.Invoice{ID: id(n), OrderID: order, IssuedAt: issued, Number: number,
-				Kind: backorder.KindInvoice, Currency: "EUR", Total: dec("1.00")}
+				Kind: backorder.KindInvoice, Document: invoice.Invoice{Currency: "EUR", Totals: invoice.Totals{Total: dec("1.00")}}}
 		}
 		update(t, s, func(tx backorder.Tx) error {
 			return firstErr(

@@ -172,7 +172,7 @@ var roundTripCases = []testCase{
 		expectFixture(t, want)
 		roundTrip(t, s, "Invoice", want, backorder.Tx.PutInvoice,
 			func(tx backorder.Tx) (backorder.Invoice, error) { return tx.Invoice(id(1)) })
-		want.Kind, want.Corrects, want.Total = backorder.KindInvoice, uuid.Nil, dec("1e-20")
+		want.Kind, want.Corrects, want.Document.Total = backorder.KindInvoice, uuid.Nil, dec("1.001")
 		roundTrip(t, s, "replaced Invoice from Invoices", want, backorder.Tx.PutInvoice,
 			func(tx backorder.Tx) (backorder.Invoice, error) { return only(tx.Invoices(id(2))) })
 	}},
@@ -425,7 +425,11 @@ var ownershipCases = []testCase{
 			func(tx backorder.Tx) (backorder.Shipment, error) { return only(tx.Shipments(id(2))) })
 	}},
 	{"Invoices", func(t *testing.T, s backorder.Store) {
-		mutate := func(inv *backorder.Invoice) { inv.Lines[0].Qty++; inv.Lines[0].SKU = "CHANGED" }
+		mutate := func(inv *backorder.Invoice) {
+			inv.Document.Lines[0].Qty++
+			inv.Document.Charges[0].ChargeID = "CHANGED"
+			inv.Document.Taxes[0].TaxCategory = "Z"
+		}
 		ownership(t, s, "Invoice", fullInvoice(id(1), id(2)), backorder.Invoice.Clone, mutate,
 			backorder.Tx.PutInvoice,
 			func(tx backorder.Tx) (backorder.Invoice, error) { return tx.Invoice(id(1)) })

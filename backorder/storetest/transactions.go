@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/backorderkit/backorderkit/backorder"
+	"github.com/backorderkit/backorderkit/invoice"
 )
 
 // The world is one of everything, committed, that the transaction tests
@@ -39,7 +40,7 @@ func seedWorld(t *testing.T, s backorder.Store) {
 			tx.PutBookEntry(backorder.BookEntry{SKU: wSKU, LineID: id(12), OrderID: id(1), Customer: wCust,
 				Seq: 2, Allocations: []backorder.LocQty{{Location: "W-L1", Qty: 2}}, Placed: at(0)}),
 			tx.PutShipment(backorder.Shipment{ID: id(31), OrderID: id(1), CreatedAt: at(10)}),
-			tx.PutInvoice(backorder.Invoice{ID: id(41), OrderID: id(1), IssuedAt: at(10), Number: "INV-1", Total: dec("1.5")}),
+			tx.PutInvoice(backorder.Invoice{ID: id(41), OrderID: id(1), IssuedAt: at(10), Number: "INV-1", Document: invoice.Invoice{Currency: "EUR", Totals: invoice.Totals{Total: dec("1.5")}}}),
 			tx.AppendEvents([]backorder.Event{{Type: backorder.OrderPlaced}, {Type: backorder.LineBackordered}, {Type: backorder.LineAllocated}}),
 			tx.PutCommand(fullCommand("w/1")),
 			err1, err2,
