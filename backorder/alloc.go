@@ -57,21 +57,55 @@ func (w *work) preemptive(waiting []*BookEntry) bool {
 }
 
 // allocateAt hands the SKU's available stock at loc to its book in policy
-// order (and, with preemption, moves holdings the policy lets move).
+// order (and, with preemption, moves holdings the policy lets move). When
+// that serves lines, stock that minimums or case packs held back at other
+// locations may now fit what those lines still wait for (a line short of
+// 5 with a minimum of 12 takes 5), so those locations are offered to the
+// book again, in location order, until nothing more moves: no stock is left
+// stranded that a waiting line could take.
 func (w *work) allocateAt(s *skuState, loc string) error {
-	if err := w.loadBook(s); err != nil {
+	served, err := w.allocateOnce(s, loc)
+	if err != nil || !served {
 		return err
+	}
+	locs, err := w.locations()
+	if err != nil {
+		return err
+	}
+	// The first pass skips loc, which the policy has just served; later
+	// passes offer every location again.
+	for skip := loc; served; skip = "" {
+		served = false
+		for _, l := range locs {
+			if l.ID == skip || s.available(l.ID) <= 0 {
+				continue
+			}
+			ok, err := w.allocateOnce(s, l.ID)
+			if err != nil {
+				return err
+			}
+			served = served || ok
+		}
+	}
+	return nil
+}
+
+// allocateOnce runs the policy once at loc and reports whether the book's
+// backordered total went down.
+func (w *work) allocateOnce(s *skuState, loc string) (bool, error) {
+	if err := w.loadBook(s); err != nil {
+		return false, err
 	}
 	waiting := s.waiting(w.bufEntries)
 	w.bufEntries = waiting
 	if len(waiting) == 0 {
-		return nil
+		return false, nil
 	}
 	supply := max(s.available(loc), 0)
 	cands := waiting
 	if w.preemptive(waiting) {
 		if err := w.loadHolders(s, loc); err != nil {
-			return err
+			return false, err
 		}
 		// Lines that hold stock here and wait for nothing: read as
 		// holders, or served earlier in this operation.
@@ -87,7 +121,7 @@ func (w *work) allocateAt(s *skuState, loc string) error {
 		}
 		slices.SortFunc(cands, func(a, b *BookEntry) int { return cmp.Compare(a.Seq, b.Seq) })
 	} else if supply == 0 {
-		return nil
+		return false, nil
 	}
 	demands := w.bufDemands[:0]
 	for _, e := range cands {
@@ -98,23 +132,25 @@ func (w *work) allocateAt(s *skuState, loc string) error {
 	w.bufGrants = grants
 	if !s.builtin {
 		if err := checkGrants(s.policy, grants, supply, demands); err != nil {
-			return err
+			return false, err
 		}
 	}
+	var net int64
 	for i, g := range grants {
 		if g == 0 {
 			continue
 		}
+		net += g
 		e := cands[i]
 		l, err := w.line(e.LineID)
 		if err != nil {
-			return err
+			return false, err
 		}
 		l.Backordered -= g
 		l.addAllocation(loc, g)
 		s.position(loc).Allocated += g
 		if err := w.touchEntry(s, l, e); err != nil {
-			return err
+			return false, err
 		}
 		if g > 0 {
 			w.emit(Event{Type: LineAllocated, OrderID: l.OrderID, LineID: l.ID, SKU: l.SKU, Location: loc, Qty: g})
@@ -122,7 +158,7 @@ func (w *work) allocateAt(s *skuState, loc string) error {
 			w.emit(Event{Type: LineDeallocated, OrderID: l.OrderID, LineID: l.ID, SKU: l.SKU, Location: loc, Qty: -g, Reason: "preempted"})
 		}
 	}
-	return nil
+	return net > 0, nil
 }
 
 // demand is the entry as the policy sees it at loc.

@@ -7,11 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/backorderkit/backorderkit/allocation"
+	"github.com/backorderkit/backorderkit/eta"
 )
 
 // Config configures an Engine. The zero value of every field but Store has a
@@ -41,6 +44,17 @@ type Config struct {
 	// DefaultPriority is the tier of an order placed with Priority 0.
 	// Default 0 means 1.
 	DefaultPriority int32
+	// Calendar is the business-day calendar of locations without their own
+	// in Calendars, for promise dates. The zero value is Monday to Friday
+	// in UTC.
+	Calendar eta.Calendar
+	// Calendars are the calendars of locations that have their own
+	// working days, holidays or time zone.
+	Calendars map[string]eta.Calendar
+	// HandlingDays and TransitDays turn a promise's ready date into its
+	// delivery date, in business days.
+	HandlingDays int
+	TransitDays  int
 	// AutoInvoice invoices every shipment when it is confirmed, in the same
 	// transaction. Off by default: call Invoice.
 	AutoInvoice bool
@@ -66,6 +80,20 @@ func (c Config) Validate() error {
 	}
 	if c.InvoiceSeries != "" && c.InvoiceSeries == c.CreditSeries {
 		return invalid("Config.CreditSeries", "must differ from InvoiceSeries")
+	}
+	if c.HandlingDays < 0 || c.HandlingDays > eta.MaxBusinessDays {
+		return invalid("Config.HandlingDays", "must be in [0, %d], got %d", eta.MaxBusinessDays, c.HandlingDays)
+	}
+	if c.TransitDays < 0 || c.TransitDays > eta.MaxBusinessDays {
+		return invalid("Config.TransitDays", "must be in [0, %d], got %d", eta.MaxBusinessDays, c.TransitDays)
+	}
+	if err := c.Calendar.Validate(); err != nil {
+		return invalid("Config.Calendar", "%v", err)
+	}
+	for loc, cal := range c.Calendars {
+		if err := cal.Validate(); err != nil {
+			return invalid(fmt.Sprintf("Config.Calendars[%q]", loc), "%v", err)
+		}
 	}
 	for name, p := range c.Policies {
 		if name == "" {
@@ -93,6 +121,11 @@ type Engine struct {
 	autoInvoice     bool
 	invoiceSeries   string
 	creditSeries    string
+	calendar        eta.Calendar
+	calendars       map[string]eta.Calendar
+	handling        int
+	transit         int
+	projectors      sync.Pool // of *eta.Projector
 }
 
 // New returns an engine for cfg, or a *ValidationError naming the bad field.
@@ -113,6 +146,10 @@ func New(cfg Config) (*Engine, error) {
 		autoInvoice:     cfg.AutoInvoice,
 		invoiceSeries:   cmp.Or(cfg.InvoiceSeries, "INV"),
 		creditSeries:    cmp.Or(cfg.CreditSeries, "CN"),
+		calendar:        cfg.Calendar,
+		calendars:       maps.Clone(cfg.Calendars),
+		handling:        cfg.HandlingDays,
+		transit:         cfg.TransitDays,
 	}
 	if e.invoiceSeries == e.creditSeries {
 		return nil, invalid("Config.CreditSeries", "must differ from InvoiceSeries %q", e.invoiceSeries)

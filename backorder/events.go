@@ -38,7 +38,9 @@ const (
 	InboundExpected  EventType = "inbound_expected"
 	InboundChanged   EventType = "inbound_changed"
 	InboundCancelled EventType = "inbound_cancelled"
-	// PromiseChanged: OrderID, LineID, SKU, OldDate, NewDate (zero: none).
+	// PromiseChanged: OrderID, LineID, SKU, OldDate, NewDate (zero: no
+	// date), Reason (the new PromiseKind). Raised only when the line's
+	// ready date moves to another day.
 	PromiseChanged EventType = "promise_changed"
 	// PromiseLate: OrderID, LineID, SKU, OldDate (the requested date),
 	// NewDate (the promise).

@@ -345,8 +345,8 @@ func (h *harness) check() {
 				if avail := p.Available(); avail > 0 {
 					for _, l := range waiting {
 						need := smallestGrant(l.Backordered, l.MinAllocation, it.CasePack)
-						require.Greater(h.t, need, avail, "stranded stock: %s@%s has %d available and line %s could take %d",
-							sku, p.Location, avail, l.ID, need)
+						require.Greater(h.t, need, avail, "stranded stock: %s@%s has %d available and line %s could take %d (backordered %d, minimum %d, case pack %d)",
+							sku, p.Location, avail, l.ID, need, l.Backordered, l.MinAllocation, it.CasePack)
 					}
 				}
 			}

@@ -66,10 +66,16 @@ func (w *work) receive(r Receipt) (ReceiveResult, error) {
 		if in.Received > math.MaxInt64-r.Qty {
 			return ReceiveResult{}, invalid("Receipt.Qty", "the inbound's received total would overflow")
 		}
+		first := in.Received == 0
 		in.Qty -= min(in.Qty, r.Qty)
 		in.Received += r.Qty
 		if err := w.tx.PutInbound(in); err != nil {
 			return ReceiveResult{}, err
+		}
+		if first {
+			if err := w.recordLateness(in); err != nil {
+				return ReceiveResult{}, err
+			}
 		}
 	}
 	pos := s.position(r.Location)

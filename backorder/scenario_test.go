@@ -77,12 +77,19 @@ func runScenario(t *testing.T, src string) string {
 			sc.config = append(sc.config, func(c *backorder.Config) { c.Preempt = true })
 		} else if f[0] == "autoinvoice" {
 			sc.config = append(sc.config, func(c *backorder.Config) { c.AutoInvoice = true })
+		} else if f[0] == "handling" {
+			n := int(sc.num(f[1]))
+			sc.config = append(sc.config, func(c *backorder.Config) { c.HandlingDays = n })
 		} else {
 			break
 		}
 		fmt.Fprintf(&sc.out, "%s\n", lines[0])
 		lines = lines[1:]
 	}
+	sc.config = append(sc.config, func(c *backorder.Config) {
+		c.Policies = map[string]allocation.Policy{"fifo": allocation.FIFO{}, "priority": allocation.Priority{},
+			"fairshare": allocation.FairShare{}, "maxmin": allocation.MaxMin{}}
+	})
 	sc.h = newHarness(t, sc.config...)
 	for _, line := range lines {
 		line = strings.TrimSpace(line)
@@ -200,6 +207,9 @@ func (sc *scenario) run(w []string) {
 			if v, ok := a["leadtime"]; ok {
 				it.LeadTime = time.Duration(sc.num(v)) * 24 * time.Hour
 			}
+			if v, ok := a["policy"]; ok {
+				it.Policy = v
+			}
 		})
 	case "receive":
 		r := backorder.Receipt{ID: w[1], SKU: w[2], Location: w[3], Qty: sc.num(w[4]), InboundID: args(w[5:])["inbound"]}
@@ -284,6 +294,48 @@ func (sc *scenario) run(w []string) {
 		require.NoError(sc.t, err)
 		for _, inv := range invs {
 			sc.printInvoice(inv)
+		}
+	case "expect":
+		// expect ID SKU LOC QTY DATE [supplier=S]
+		in := backorder.Inbound{ID: w[1], SKU: w[2], Location: w[3], Qty: sc.num(w[4]), Expected: sc.date(w[5]), Supplier: args(w[6:])["supplier"]}
+		h.tick(time.Minute)
+		require.NoError(sc.t, h.eng.ExpectInbound(h.ctx, in))
+		h.check()
+		h.repeat(nil, func() (any, error) { return nil, h.eng.ExpectInbound(h.ctx, in) })
+	case "slip":
+		// slip ID INBOUND DATE [qty=N]
+		c := backorder.InboundChange{ID: w[1], InboundID: w[2], Expected: sc.date(w[3])}
+		if q, ok := args(w[4:])["qty"]; ok {
+			c.Qty = sc.num(q)
+		}
+		h.tick(time.Minute)
+		res, err := h.eng.ChangeInbound(h.ctx, c)
+		require.NoError(sc.t, err)
+		h.check()
+		h.repeat(res, func() (any, error) { return h.eng.ChangeInbound(h.ctx, c) })
+	case "cancel-inbound":
+		c := backorder.InboundCancel{ID: w[1], InboundID: w[2], Reason: "supplier cannot deliver"}
+		h.tick(time.Minute)
+		res, err := h.eng.CancelInbound(h.ctx, c)
+		require.NoError(sc.t, err)
+		h.check()
+		h.repeat(res, func() (any, error) { return h.eng.CancelInbound(h.ctx, c) })
+	case "promises":
+		ps, err := h.eng.Promises(h.ctx, sc.id(w[1]))
+		require.NoError(sc.t, err)
+		for _, p := range ps {
+			fmt.Fprintf(&sc.out, "  %s %s waits %d: %s ready %s delivery %s p50 %s p90 %s:", sc.nameOf(p.LineID), p.SKU, p.Backordered,
+				p.Kind, day(p.Ready), day(p.Delivery), day(p.P50Ready), day(p.P90Ready))
+			for _, tr := range p.Tranches {
+				src := tr.InboundID
+				if tr.Estimated {
+					src = "lead time"
+				} else if src == "" {
+					src = "stock"
+				}
+				fmt.Fprintf(&sc.out, " %d on %s (%s)", tr.Qty, day(tr.Date), src)
+			}
+			fmt.Fprintln(&sc.out)
 		}
 	case "wait":
 		h.tick(time.Duration(sc.num(w[1])) * 24 * time.Hour)
@@ -404,6 +456,15 @@ func (sc *scenario) printInvoice(inv backorder.Invoice) {
 type invName struct {
 	id     uuid.UUID
 	number string
+}
+
+// day prints a date as the scenario's day number and weekday.
+func day(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	d := int(t.Sub(t0).Hours() / 24)
+	return fmt.Sprintf("day+%d(%s)", d, t.Weekday().String()[:3])
 }
 
 func locs(qs []backorder.LocQty) string {

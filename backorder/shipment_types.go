@@ -98,3 +98,21 @@ func (inv Invoice) Clone() Invoice {
 	d.Taxes = slices.Clone(d.Taxes)
 	return inv
 }
+
+// Supplier is what the engine remembers of a supplier: how late its
+// receipts against expected inbound supply were, for promise confidence.
+type Supplier struct {
+	ID string `json:"id"`
+	// DaysLate are the business days late of its most recent receipts
+	// (negative: early), oldest first, at most MaxSupplierHistory.
+	DaysLate []int `json:"days_late"`
+}
+
+// MaxSupplierHistory is how many receipts of a supplier the engine keeps.
+const MaxSupplierHistory = 100
+
+// Clone returns a deep copy.
+func (s Supplier) Clone() Supplier {
+	s.DaysLate = slices.Clone(s.DaysLate)
+	return s
+}

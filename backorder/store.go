@@ -40,6 +40,7 @@ type Store interface {
 // return an empty (possibly nil) slice and no error when nothing matches.
 type Tx interface {
 	ItemTx
+	SupplierTx
 	StockTx
 	OrderTx
 	BookTx
@@ -62,6 +63,14 @@ type ItemTx interface {
 	PutLocation(Location) error
 	// Locations returns every location, sorted by Rank then ID.
 	Locations() ([]Location, error)
+}
+
+// SupplierTx reads and writes suppliers' receipt history.
+type SupplierTx interface {
+	// Supplier returns the supplier, or ErrNotFound.
+	Supplier(id string) (Supplier, error)
+	// PutSupplier inserts or replaces the supplier keyed by its ID.
+	PutSupplier(Supplier) error
 }
 
 // StockTx reads and writes stock positions and inbound supply.

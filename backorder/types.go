@@ -464,6 +464,37 @@ type BookEntry struct {
 	Protection    Protection `json:"protection,omitempty"`
 	// RequestedDate is the customer's requested date, for lateness.
 	RequestedDate time.Time `json:"requested_date,omitzero"`
+	// Promise is the line's last projected promise while it waits; the
+	// engine compares a new projection with it to raise PromiseChanged
+	// only when the date really moves.
+	Promise PromiseDate `json:"promise,omitzero"`
+}
+
+// PromiseKind says how a promise was made.
+type PromiseKind string
+
+const (
+	// PromiseNone: no date can be given (a discontinued item, or no lead
+	// time known and no supply in sight). Never a made-up date.
+	PromiseNone PromiseKind = "none"
+	// PromiseCovered: known supply (stock and inbound) covers the line.
+	PromiseCovered PromiseKind = "covered"
+	// PromiseEstimated: known supply leaves part short; the rest is dated
+	// by the item's lead time.
+	PromiseEstimated PromiseKind = "estimated"
+)
+
+// PromiseDate is the stored part of a promise: when the line's backordered
+// quantity is expected to be allocated (Ready) and to arrive (Delivery).
+type PromiseDate struct {
+	Kind     PromiseKind `json:"kind,omitempty"`
+	Ready    time.Time   `json:"ready,omitzero"`
+	Delivery time.Time   `json:"delivery,omitzero"`
+}
+
+// equal compares promises by kind and instants (not by time zone).
+func (p PromiseDate) equal(q PromiseDate) bool {
+	return p.Kind == q.Kind && p.Ready.Equal(q.Ready) && p.Delivery.Equal(q.Delivery)
 }
 
 // Clone returns a deep copy.

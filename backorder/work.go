@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/backorderkit/backorderkit/allocation"
+	"github.com/backorderkit/backorderkit/eta"
 )
 
 // work is the working set of one operation inside one transaction: what it
@@ -33,6 +34,7 @@ type work struct {
 	bufEntries []*BookEntry
 	bufDemands []allocation.Demand
 	bufGrants  []int64
+	projection eta.Projection
 	events     []Event
 }
 
@@ -72,6 +74,9 @@ type skuState struct {
 	// builtin says the policy is one of the allocation package's, whose
 	// grants need no checking.
 	builtin bool
+	// reproject says the book, stock or inbound supply changed: the SKU's
+	// promises are projected again before the operation is written.
+	reproject bool
 }
 
 func (w *work) emit(ev Event) {
@@ -120,6 +125,7 @@ func (s *skuState) position(loc string) *StockPosition {
 		s.posDirty = slices.Insert(s.posDirty, i, false)
 	}
 	s.posDirty[i] = true
+	s.reproject = true
 	return &s.pos[i]
 }
 
@@ -237,6 +243,12 @@ func (w *work) touchEntry(s *skuState, l *Line, e *BookEntry) error {
 		s.add(e)
 	}
 	e.Seq = l.Seq
+	if e.Backordered != l.Backordered {
+		s.reproject = true
+		if l.Backordered == 0 {
+			e.Promise = PromiseDate{} // a promise is for waiting lines only
+		}
+	}
 	e.Backordered = l.Backordered
 	// The entry's slices are its own (the store copies on read and write),
 	// so they are reused rather than cloned.
@@ -290,8 +302,12 @@ func (s *skuState) waiting(buf []*BookEntry) []*BookEntry {
 }
 
 // flush writes every change of the operation: new orders whole, changed
-// lines, book entries, positions, then the events.
+// lines, book entries, positions, then the events. It first re-projects the
+// promises of the SKUs whose book, stock or inbound supply changed.
 func (w *work) flush() error {
+	if err := w.projectAll(); err != nil {
+		return err
+	}
 	newLine := make(map[uuid.UUID]bool)
 	for _, o := range w.newOrders {
 		for i := range o.Lines {

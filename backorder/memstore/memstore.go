@@ -44,6 +44,7 @@ type Store struct {
 	tables []undoer
 
 	items     *table[string, backorder.Item]
+	suppliers *table[string, backorder.Supplier]
 	locations *table[string, backorder.Location]
 	positions *table[skuLoc, backorder.StockPosition]
 	inbounds  *table[string, backorder.Inbound]
@@ -159,6 +160,7 @@ func (s *Store) init() {
 		})
 
 	s.items = newTable[string, backorder.Item](log)
+	s.suppliers = newTable[string, backorder.Supplier](log)
 	s.locations = newTable[string](log, index[backorder.Location](s.allLocations))
 	s.positions = newTable[skuLoc](log, index[backorder.StockPosition](s.skuPositions))
 	s.inbounds = newTable[string](log, index[backorder.Inbound](s.skuInbounds))
@@ -171,7 +173,7 @@ func (s *Store) init() {
 	s.commands = newTable[string, backorder.Command](log)
 	s.sequences = newTable[string, int64](log)
 	s.events.log = log
-	s.tables = []undoer{s.items, s.locations, s.positions, s.inbounds, s.orders, s.lines,
+	s.tables = []undoer{s.items, s.suppliers, s.locations, s.positions, s.inbounds, s.orders, s.lines,
 		s.book, s.shipments, s.invoices, s.commands, s.sequences, &s.events}
 }
 

@@ -65,6 +65,27 @@ func (t *tx) PutItem(it backorder.Item) error {
 	return nil
 }
 
+// Supplier implements backorder.SupplierTx.
+func (t *tx) Supplier(id string) (backorder.Supplier, error) {
+	if err := t.readable(); err != nil {
+		return backorder.Supplier{}, err
+	}
+	s, ok := t.s.suppliers.rows[id]
+	if !ok {
+		return backorder.Supplier{}, notFound("supplier", id)
+	}
+	return s.Clone(), nil
+}
+
+// PutSupplier implements backorder.SupplierTx.
+func (t *tx) PutSupplier(s backorder.Supplier) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	t.s.suppliers.put(s.ID, s.Clone())
+	return nil
+}
+
 // Location implements backorder.ItemTx.
 func (t *tx) Location(id string) (backorder.Location, error) {
 	if err := t.readable(); err != nil {

@@ -152,6 +152,7 @@ func fullBookEntry(sku string, lid uuid.UUID) backorder.BookEntry {
 		MinAllocation: 10,
 		Protection:    backorder.ProtectWin,
 		RequestedDate: at(7200),
+		Promise:       backorder.PromiseDate{Kind: backorder.PromiseEstimated, Ready: at(9000), Delivery: at(9900)},
 	}
 }
 

@@ -48,6 +48,20 @@ var roundTripCases = []testCase{
 		roundTrip(t, s, "replaced Item", want, backorder.Tx.PutItem,
 			func(tx backorder.Tx) (backorder.Item, error) { return tx.Item("BOLT-M8") })
 	}},
+	{"Supplier", func(t *testing.T, s backorder.Store) {
+		want := backorder.Supplier{ID: "ACME Fasteners ♥ 'quoted'", DaysLate: []int{5, 3, -1, 12}}
+		expectFixture(t, want)
+		roundTrip(t, s, "Supplier", want, backorder.Tx.PutSupplier,
+			func(tx backorder.Tx) (backorder.Supplier, error) { return tx.Supplier(want.ID) })
+		want.DaysLate = append(want.DaysLate, 2)
+		roundTrip(t, s, "replaced Supplier", want, backorder.Tx.PutSupplier,
+			func(tx backorder.Tx) (backorder.Supplier, error) { return tx.Supplier(want.ID) })
+		view(t, s, func(tx backorder.Tx) error {
+			_, err := tx.Supplier("nobody")
+			expectNotFound(t, "Supplier", err)
+			return nil
+		})
+	}},
 	{"ItemZero", func(t *testing.T, s backorder.Store) {
 		roundTrip(t, s, "Item", backorder.Item{SKU: "Z"}, backorder.Tx.PutItem,
 			func(tx backorder.Tx) (backorder.Item, error) { return tx.Item("Z") })
@@ -353,6 +367,12 @@ func ownership[T any](t *testing.T, s backorder.Store, what string, v T, clone f
 }
 
 var ownershipCases = []testCase{
+	{"Supplier", func(t *testing.T, s backorder.Store) {
+		ownership(t, s, "Supplier", backorder.Supplier{ID: "S", DaysLate: []int{1, 2}}, backorder.Supplier.Clone,
+			func(sp *backorder.Supplier) { sp.DaysLate[0] = 99 },
+			backorder.Tx.PutSupplier,
+			func(tx backorder.Tx) (backorder.Supplier, error) { return tx.Supplier("S") })
+	}},
 	{"Item", func(t *testing.T, s backorder.Store) {
 		ownership(t, s, "Item", fullItem("BOLT"), backorder.Item.Clone,
 			func(it *backorder.Item) { it.Substitutes[0] = "CHANGED"; it.CasePack++ },
