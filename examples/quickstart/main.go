@@ -8,8 +8,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log"
 	"os"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -20,12 +22,12 @@ import (
 )
 
 func main() {
-	if err := run(context.Background()); err != nil {
+	if err := run(context.Background(), os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(ctx context.Context) error {
+func run(ctx context.Context, out io.Writer) error {
 	eng, err := backorder.New(backorder.Config{
 		Store:  memstore.New(),
 		Policy: allocation.Priority{},
@@ -54,20 +56,20 @@ func run(ctx context.Context) error {
 			return err
 		}
 		for _, l := range res.Lines {
-			fmt.Printf("placed %s for %s: %d %s, allocated %v, backordered %d\n",
+			fmt.Fprintf(out, "placed %s for %s: %d %s, allocated %v, backordered %d\n",
 				o.Ref, o.Customer, o.Lines[0].Qty, l.SKU, l.Allocated, l.Backordered)
 		}
 	}
 
-	if err := printBook(ctx, eng, "book before the receipt"); err != nil {
+	if err := printBook(ctx, out, eng, "book before the receipt"); err != nil {
 		return err
 	}
 	rr, err := eng.Receive(ctx, backorder.Receipt{ID: "GR-2", SKU: "BOLT-M8", Location: "AMS", Qty: 250})
 	if err != nil {
 		return err
 	}
-	fmt.Printf("received 250 at AMS: %d lines served, %d left available\n", len(rr.Allocated), rr.Position.Available())
-	if err := printBook(ctx, eng, "book after the receipt"); err != nil {
+	fmt.Fprintf(out, "received 250 at AMS: %d lines served, %d left available\n", len(rr.Allocated), rr.Position.Available())
+	if err := printBook(ctx, out, eng, "book after the receipt"); err != nil {
 		return err
 	}
 
@@ -75,21 +77,22 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println("events:")
+	fmt.Fprintln(out, "events:")
 	for _, ev := range evs {
-		fmt.Fprintf(os.Stdout, "  %3d %-17s %-8s %-4s qty=%d %s\n", ev.Seq, ev.Type, ev.SKU, ev.Location, ev.Qty, ev.Customer)
+		line := fmt.Sprintf("  %3d %-17s %-8s %-4s qty=%-4d %s", ev.Seq, ev.Type, ev.SKU, ev.Location, ev.Qty, ev.Customer)
+		fmt.Fprintln(out, strings.TrimRight(line, " "))
 	}
 	return nil
 }
 
-func printBook(ctx context.Context, eng *backorder.Engine, title string) error {
+func printBook(ctx context.Context, out io.Writer, eng *backorder.Engine, title string) error {
 	book, err := eng.Book(ctx, "BOLT-M8")
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%s (%d waiting):\n", title, len(book))
+	fmt.Fprintf(out, "%s (%d waiting):\n", title, len(book))
 	for _, en := range book {
-		fmt.Printf("  tier %d  %-7s waits for %d\n", en.Priority, en.Customer, en.Backordered)
+		fmt.Fprintf(out, "  tier %d  %-7s waits for %d\n", en.Priority, en.Customer, en.Backordered)
 	}
 	return nil
 }
