@@ -42,20 +42,6 @@ func (w *work) locations() ([]Location, error) {
 	return w.locs, nil
 }
 
-// preemptive reports whether allocation at a location must look at what
-// lines hold there, not only at free stock.
-func (w *work) preemptive(waiting []*BookEntry) bool {
-	if w.e.preempt {
-		return true
-	}
-	for _, e := range waiting {
-		if e.Protection == ProtectWin {
-			return true
-		}
-	}
-	return false
-}
-
 // allocateAt hands the SKU's available stock at loc to its book in policy
 // order (and, with preemption, moves holdings the policy lets move). When
 // that serves lines, stock that minimums or case packs held back at other
@@ -96,38 +82,38 @@ func (w *work) allocateOnce(s *skuState, loc string) (bool, error) {
 	if err := w.loadBook(s); err != nil {
 		return false, err
 	}
-	waiting := s.waiting(w.bufEntries)
-	w.bufEntries = waiting
+	waiting, demands := s.waitingDemands(w.bufEntries, w.bufDemands, loc, w.e.preempt)
+	w.bufEntries, w.bufDemands = waiting, demands
 	if len(waiting) == 0 {
 		return false, nil
 	}
 	supply := max(s.available(loc), 0)
 	cands := waiting
-	if w.preemptive(waiting) {
+	if w.e.preempt || slices.ContainsFunc(demands, func(d allocation.Demand) bool { return d.Protection == allocation.Win }) {
 		if err := w.loadHolders(s, loc); err != nil {
 			return false, err
 		}
 		// Lines that hold stock here and wait for nothing: read as
 		// holders, or served earlier in this operation.
 		for i := range s.book {
-			if e := &s.book[i]; e.Backordered == 0 && e.FreeAt(loc) > 0 {
+			if e := &s.book[i]; e.Backordered == 0 && freeAt(e, loc) > 0 {
 				cands = append(cands, e)
 			}
 		}
 		for _, e := range s.extra {
-			if e.Backordered == 0 && e.FreeAt(loc) > 0 {
+			if e.Backordered == 0 && freeAt(e, loc) > 0 {
 				cands = append(cands, e)
 			}
 		}
 		slices.SortFunc(cands, func(a, b *BookEntry) int { return cmp.Compare(a.Seq, b.Seq) })
+		demands = demands[:0]
+		for _, e := range cands {
+			demands = append(demands, w.demand(s, e, loc))
+		}
+		w.bufDemands = demands
 	} else if supply == 0 {
 		return false, nil
 	}
-	demands := w.bufDemands[:0]
-	for _, e := range cands {
-		demands = append(demands, w.demand(s, e, loc))
-	}
-	w.bufDemands = demands
 	grants := s.policy.Allocate(w.bufGrants[:0], supply, demands)
 	w.bufGrants = grants
 	if !s.builtin {
@@ -161,17 +147,70 @@ func (w *work) allocateOnce(s *skuState, loc string) (bool, error) {
 	return net > 0, nil
 }
 
+// waitingDemands returns the SKU's waiting entries, by Seq, and their
+// demands at loc ("" for the projection, where nothing is held), in the
+// storage of bufE and bufD. It is one tight pass over the book, which a
+// receipt into a long book reads twice: building the demands entry by entry
+// after collecting the entries cost a pass and a call per entry more.
+func (s *skuState) waitingDemands(bufE []*BookEntry, bufD []allocation.Demand, loc string, preempt bool) ([]*BookEntry, []allocation.Demand) {
+	out, ds := bufE[:0], bufD[:0]
+	mult := s.item.CasePack
+	sorted := true
+	for i := range s.book {
+		if e := &s.book[i]; e.Backordered > 0 {
+			if len(out) > 0 && e.Seq < out[len(out)-1].Seq {
+				sorted = false
+			}
+			out = append(out, e)
+			ds = append(ds, allocation.Demand{Outstanding: e.Backordered, Held: heldAt(e, loc), Seq: e.Seq,
+				Min: e.MinAllocation, Multiple: mult, Tier: e.Priority, Protection: e.Protection.toAllocation(preempt)})
+		}
+	}
+	// The entries Book read are in Seq order; those read or made otherwise
+	// come after, and are sorted in when they must be (rarely).
+	for _, e := range s.extra {
+		if e.Backordered > 0 {
+			if len(out) > 0 && e.Seq < out[len(out)-1].Seq {
+				sorted = false
+			}
+			out = append(out, e)
+			ds = append(ds, allocation.Demand{Outstanding: e.Backordered, Held: heldAt(e, loc), Seq: e.Seq,
+				Min: e.MinAllocation, Multiple: mult, Tier: e.Priority, Protection: e.Protection.toAllocation(preempt)})
+		}
+	}
+	if !sorted {
+		slices.SortFunc(out, func(a, b *BookEntry) int { return cmp.Compare(a.Seq, b.Seq) })
+		ds = ds[:0]
+		for _, e := range out {
+			ds = append(ds, allocation.Demand{Outstanding: e.Backordered, Held: heldAt(e, loc), Seq: e.Seq,
+				Min: e.MinAllocation, Multiple: mult, Tier: e.Priority, Protection: e.Protection.toAllocation(preempt)})
+		}
+	}
+	return out, ds
+}
+
+// heldAt is what the entry holds at loc that a policy may move; nothing
+// for loc "" (the projection).
+func heldAt(e *BookEntry, loc string) int64 {
+	if loc == "" {
+		return 0
+	}
+	return freeAt(e, loc)
+}
+
 // demand is the entry as the policy sees it at loc.
 func (w *work) demand(s *skuState, e *BookEntry, loc string) allocation.Demand {
-	return allocation.Demand{
-		Outstanding: e.Backordered,
-		Held:        e.FreeAt(loc),
-		Seq:         e.Seq,
-		Min:         e.MinAllocation,
-		Multiple:    s.item.CasePack,
-		Tier:        e.Priority,
-		Protection:  e.Protection.toAllocation(w.e.preempt),
+	return allocation.Demand{Outstanding: e.Backordered, Held: freeAt(e, loc), Seq: e.Seq, Min: e.MinAllocation,
+		Multiple: s.item.CasePack, Tier: e.Priority, Protection: e.Protection.toAllocation(w.e.preempt)}
+}
+
+// freeAt is e.FreeAt(loc) through a pointer: the method's receiver is a
+// copy of the whole entry, and allocation asks for every waiting entry.
+func freeAt(e *BookEntry, loc string) int64 {
+	if len(e.Allocations) == 0 {
+		return -qtyAt(e.Committed, loc) // 0 for any entry the engine wrote
 	}
+	return qtyAt(e.Allocations, loc) - qtyAt(e.Committed, loc)
 }
 
 // allocateAll runs allocateAt at every location, in location order, where

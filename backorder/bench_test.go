@@ -85,6 +85,63 @@ func BenchmarkEngine(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*10), "ns/line")
 	})
 
+	// Ship: plan, create and confirm one shipment of a 10-line order whose
+	// lines are all allocated at one location (the order is placed off the
+	// clock). The store is rebuilt every 1,024 orders, as for PlaceOrder.
+	b.Run("Ship/lines=10", func(b *testing.B) {
+		setup := func() (*backorder.Engine, *seqIDs) {
+			eng, ids := benchEngine(b, backorder.Config{Policy: allocation.FIFO{}})
+			for i := range 10 {
+				sku := skuNames[i]
+				must(b, eng.PutItem(ctx, backorder.Item{SKU: sku}))
+				_, err := eng.Receive(ctx, backorder.Receipt{ID: "r" + sku, SKU: sku, Location: "AMS", Qty: math.MaxInt64 / 2})
+				must(b, err)
+			}
+			return eng, ids
+		}
+		eng, ids := setup()
+		orders := make([]uuid.UUID, 0, 1024)
+		place := func() {
+			orders = orders[:0]
+			for range 1024 {
+				o := backorder.Order{ID: ids.next(), Customer: "ACME", Priority: 2, Currency: "EUR", Lines: make([]backorder.Line, 10)}
+				for j := range o.Lines {
+					o.Lines[j] = backorder.Line{ID: ids.next(), SKU: skuNames[j], Qty: 5, UnitPrice: price}
+				}
+				_, err := eng.PlaceOrder(ctx, o)
+				must(b, err)
+				orders = append(orders, o.ID)
+			}
+		}
+		place()
+		reqIDs := make([]string, 1024)
+		for i := range reqIDs {
+			reqIDs[i] = fmt.Sprintf("S%d", i)
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := range b.N {
+			k := i % 1024
+			if k == 0 && i > 0 {
+				b.StopTimer()
+				eng, ids = setup()
+				place()
+				b.StartTimer()
+			}
+			plan, err := eng.PlanShipments(ctx, orders[k])
+			must(b, err)
+			if len(plan.Shipments) != 1 {
+				b.Fatalf("plan has %d shipments", len(plan.Shipments))
+			}
+			res, err := eng.Ship(ctx, backorder.ShipRequest{ID: reqIDs[k], OrderID: orders[k]})
+			must(b, err)
+			sh, err := eng.ConfirmShipment(ctx, backorder.Confirmation{ShipmentID: res.Shipments[0].ID, Carrier: "DHL"})
+			must(b, err)
+			sink = sh
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*10), "ns/line")
+	})
+
 	// Receive: one receipt into a book of 200 waiting lines; the lines are
 	// large, so the book stays at 200 and every receipt is served in policy
 	// order.

@@ -125,7 +125,7 @@ type Engine struct {
 	calendars       map[string]eta.Calendar
 	handling        int
 	transit         int
-	projectors      sync.Pool // of *eta.Projector
+	works           sync.Pool // of *work, reset: see getWork
 }
 
 // New returns an engine for cfg, or a *ValidationError naming the bad field.
@@ -211,6 +211,7 @@ func (e *Engine) update(ctx context.Context, fn func(Tx) error) error {
 // command runs an idempotent command: if key was applied before, it returns
 // the first result and changes nothing; otherwise fn runs in a fresh work
 // set, whose changes, events and command record are written together.
+// fn's result must not point into the work's memory, which is reused.
 func command[R any](ctx context.Context, e *Engine, key string, fn func(w *work) (R, error)) (R, error) {
 	var res R
 	err := e.update(ctx, func(tx Tx) error {
@@ -223,7 +224,8 @@ func command[R any](ctx context.Context, e *Engine, key string, fn func(w *work)
 		if !errors.Is(err, ErrNotFound) {
 			return err
 		}
-		w := newWork(e, tx, key)
+		w := e.getWork(tx, key)
+		defer e.putWork(w)
 		r, err := fn(w)
 		if err != nil {
 			return err
@@ -231,10 +233,13 @@ func command[R any](ctx context.Context, e *Engine, key string, fn func(w *work)
 		if err := w.flush(); err != nil {
 			return err
 		}
-		b, err := json.Marshal(r)
+		// The result is encoded into the work's buffer; the store copies
+		// it (once) as it copies everything it is given.
+		b, err := appendResult(w.jsonBuf[:0], &r)
 		if err != nil {
 			return fmt.Errorf("backorder: encoding result of %s: %w", key, err)
 		}
+		w.jsonBuf = b
 		if err := tx.PutCommand(Command{Key: key, Result: b, At: w.now}); err != nil {
 			return err
 		}

@@ -8,15 +8,13 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/backorderkit/backorderkit/allocation"
 	"github.com/backorderkit/backorderkit/eta"
 )
 
 // projectAll re-projects the promises of every SKU whose book, stock or
 // inbound supply this operation changed, before flush writes them.
 func (w *work) projectAll() error {
-	for _, sku := range w.skuOrder {
-		s := w.skus[sku]
+	for _, s := range w.skuOrder {
 		if !s.reproject {
 			continue
 		}
@@ -29,12 +27,12 @@ func (w *work) projectAll() error {
 
 // projectionInput builds the eta input for the SKU's current book: its
 // waiting entries (returned, aligned with the input's demands), the stock
-// available now by location, and its open inbound supply.
+// available now by location, and its open inbound supply. The returned
+// slices are the work's buffers, valid until the next call.
 func (w *work) projectionInput(s *skuState, inbounds []Inbound) ([]*BookEntry, eta.Input, error) {
 	if err := w.loadBook(s); err != nil {
 		return nil, eta.Input{}, err
 	}
-	waiting := s.waiting(nil)
 	in := eta.Input{
 		Now:          w.now,
 		Policy:       s.policy,
@@ -44,25 +42,33 @@ func (w *work) projectionInput(s *skuState, inbounds []Inbound) ([]*BookEntry, e
 		Transit:      w.e.transit,
 		LeadTime:     s.item.LeadTime,
 		Discontinued: s.item.Status == Discontinued,
-		Demands:      make([]allocation.Demand, len(waiting)),
+		// The slices reuse the work's buffers: a receipt into a long book
+		// allocated them afresh each time.
+		Demands: w.projIn.Demands[:0],
+		OnHand:  w.projIn.OnHand[:0],
+		Inbound: w.projIn.Inbound[:0],
 	}
-	for i, e := range waiting {
-		d := w.demand(s, e, "")
-		d.Held = 0
-		in.Demands[i] = d
-	}
+	var waiting []*BookEntry
+	waiting, in.Demands = s.waitingDemands(w.projWait, in.Demands, "", w.e.preempt)
+	w.projWait = waiting
 	locs, err := w.locations()
 	if err != nil {
 		return nil, eta.Input{}, err
 	}
+	// Stock held back at one location is offered again, as allocateAt
+	// does, in the engine's location order.
+	w.projLocs = w.projLocs[:0]
 	for _, l := range locs {
+		w.projLocs = append(w.projLocs, l.ID)
 		if a := s.available(l.ID); a > 0 {
 			in.OnHand = append(in.OnHand, eta.Stock{Location: l.ID, Qty: a})
 		}
 	}
+	in.Locations = w.projLocs
 	for _, ib := range inbounds {
 		in.Inbound = append(in.Inbound, eta.Inbound{Qty: ib.Qty, Expected: ib.Expected, Location: ib.Location, Supplier: ib.Supplier})
 	}
+	w.projIn.Demands, w.projIn.OnHand, w.projIn.Inbound = in.Demands, in.OnHand, in.Inbound
 	return waiting, in, nil
 }
 
@@ -74,8 +80,7 @@ func (w *work) project(s *skuState) error {
 	if err := w.loadBook(s); err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(s.book, func(e BookEntry) bool { return e.Backordered > 0 }) &&
-		!slices.ContainsFunc(s.extra, func(e *BookEntry) bool { return e.Backordered > 0 }) {
+	if !s.anyWaiting() {
 		return nil
 	}
 	inbounds, err := w.tx.Inbounds(s.item.SKU)
@@ -86,21 +91,18 @@ func (w *work) project(s *skuState) error {
 	if err != nil {
 		return err
 	}
-	p, _ := w.e.projectors.Get().(*eta.Projector)
-	if p == nil {
-		p = new(eta.Projector)
-	}
-	defer w.e.projectors.Put(p)
-	if err := p.Project(&w.projection, in); err != nil {
+	// The work's projector and projection are reused with the work.
+	if err := w.projector.Project(&w.projection, in); err != nil {
 		return projectionError(err)
 	}
 	for i, e := range waiting {
 		pr := w.projection.Promise(i)
 		next := PromiseDate{Kind: promiseKind(pr.Kind), Ready: pr.Ready, Delivery: pr.Delivery}
-		old := e.Promise
-		if keepEstimate(old, next, w.now, s.item.LeadTime) || next.equal(old) {
+		// An unchanged promise, the common case, is checked first.
+		if next.equal(e.Promise) || keepEstimate(e.Promise, next, w.now, s.item.LeadTime) {
 			continue
 		}
+		old := e.Promise
 		e.Promise = next
 		s.dirtyEntries = append(s.dirtyEntries, e)
 		if !sameDay(old.Ready, next.Ready) {
@@ -394,7 +396,8 @@ func (e *Engine) Promises(ctx context.Context, orderID uuid.UUID) ([]LinePromise
 		if err != nil {
 			return notFound(err, "order", orderID.String())
 		}
-		w := newWork(e, tx, "")
+		w := e.getWork(tx, "")
+		defer e.putWork(w)
 		done := map[string]bool{}
 		byLine := map[uuid.UUID]LinePromise{}
 		for _, l := range o.Lines {

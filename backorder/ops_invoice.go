@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 
 	"github.com/backorderkit/backorderkit/invoice"
 )
@@ -31,8 +32,14 @@ func pricing(o Order) invoice.Order {
 	return io
 }
 
-// validatePricing checks at placement that the order can be invoiced.
+// validatePricing checks at placement that the order can be invoiced. It
+// expects the rest of validateOrder's checks to have passed.
 func validatePricing(o *Order) error {
+	// Plain pricing is known valid without building the invoice package's
+	// calculation (a map and some twenty allocations per order).
+	if plainPricing(o) {
+		return nil
+	}
 	err := invoice.Validate(pricing(*o))
 	if err == nil {
 		return nil
@@ -42,6 +49,44 @@ func validatePricing(o *Order) error {
 		return invalid("Order."+ve.Field, "%s", ve.Reason)
 	}
 	return invalid("Order", "%v", err)
+}
+
+// plainPricing reports whether the order's pricing is plain enough to be
+// known valid without invoice.Validate: no charges, known rounding
+// settings, and lines with no discount, a price below 1e18 and a tax rate
+// below 100 %, each with at most maxPlainPlaces decimal places. It accepts
+// only orders that invoice.Validate accepts (pricing_test.go checks this
+// against invoice.Validate); anything else goes to invoice.Validate for its
+// verdict and its message. It expects the rest of validateOrder's checks
+// to have passed: currency, line ids, SKUs and quantities.
+func plainPricing(o *Order) bool {
+	if len(o.Charges) > 0 || (o.TaxRounding != invoice.PerLine && o.TaxRounding != invoice.PerInvoice) ||
+		(o.Rounding != invoice.HalfUp && o.Rounding != invoice.HalfEven) ||
+		(o.TaxInclusive && o.TaxRounding == invoice.PerInvoice) {
+		return false
+	}
+	for i := range o.Lines {
+		l := &o.Lines[i]
+		if !plainDecimal(l.UnitPrice, 18) || !plainDecimal(l.TaxPercent, 2) ||
+			!l.DiscountPercent.IsZero() || !plainDecimal(l.DiscountPercent, 2) ||
+			!l.DiscountAmount.IsZero() || !plainDecimal(l.DiscountAmount, 2) {
+			return false
+		}
+	}
+	return true
+}
+
+// maxPlainPlaces is the most decimal places plainDecimal accepts: the
+// invoice package's own limit (it refuses more after dropping trailing
+// zeros).
+const maxPlainPlaces = 24
+
+// plainDecimal reports whether d ≥ 0 has at most maxPlainPlaces decimal
+// places, a non-positive exponent, and |d| < 10^limit. It allocates
+// nothing for coefficients that fit in int64.
+func plainDecimal(d decimal.Decimal, limit int) bool {
+	e := int(d.Exponent())
+	return e <= 0 && e >= -maxPlainPlaces && d.Sign() >= 0 && d.NumDigits()+e <= limit
 }
 
 // invoiceError turns the invoice package's validation errors into the

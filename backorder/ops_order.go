@@ -49,10 +49,37 @@ func (e *Engine) PlaceOrder(ctx context.Context, o Order) (PlaceResult, error) {
 	if err := validateOrder(&o); err != nil {
 		return PlaceResult{}, err
 	}
-	o = o.Clone()
-	return command(ctx, e, "order/"+o.ID.String(), func(w *work) (PlaceResult, error) {
-		return w.placeOrder(o)
+	return command(ctx, e, commandKey("order/", o.ID), func(w *work) (PlaceResult, error) {
+		// Each attempt works on its own copy: a retry after a conflict
+		// must start from the order as the caller gave it.
+		return w.placeOrder(w.placing(&o))
 	})
+}
+
+// placing copies o into the work's own order, which one attempt at placing
+// it changes. The copy's lines, each with room for an allocation at one
+// location, are the work's memory, reused from one order to the next: the
+// store copies the order when flush writes it, and the result is built
+// from fresh memory, so placing an order copies it once into memory of its
+// own (the store's) instead of twice. Charges are shared with the caller:
+// the engine only reads them.
+func (w *work) placing(o *Order) *Order {
+	p := &w.placed
+	*p = *o
+	w.placedLines = append(w.placedLines[:0], o.Lines...)
+	p.Lines = w.placedLines
+	w.placedQs = slices.Grow(w.placedQs[:0], len(p.Lines))[:len(p.Lines)]
+	for i := range p.Lines {
+		p.Lines[i].Allocations = w.placedQs[i : i : i+1] // empty (validateOrder checked)
+	}
+	return p
+}
+
+// commandKey returns prefix followed by id's canonical form, in one
+// allocation.
+func commandKey(prefix string, id uuid.UUID) string {
+	var buf [64]byte
+	return string(appendUUIDText(append(buf[:0], prefix...), id))
 }
 
 func validateOrder(o *Order) error {
@@ -77,17 +104,31 @@ func validateOrder(o *Order) error {
 	if len(o.Lines) == 0 {
 		return invalid("Order.Lines", "an order needs at least one line")
 	}
-	seen := make(map[uuid.UUID]bool, len(o.Lines))
+	// Duplicate line ids: a short order compares ids pairwise, which is
+	// cheaper than a map; a long one uses a map.
+	var seen map[uuid.UUID]bool
+	if len(o.Lines) > linearLines {
+		seen = make(map[uuid.UUID]bool, len(o.Lines))
+	}
 	var total int64
-	for i, l := range o.Lines {
+	for i := range o.Lines {
+		l := &o.Lines[i]
 		f := func(name string) string { return fmt.Sprintf("Order.Lines[%d].%s", i, name) }
 		if l.ID == uuid.Nil {
 			return invalid(f("ID"), "is required")
 		}
-		if seen[l.ID] {
-			return invalid(f("ID"), "duplicates line id %s", l.ID)
+		if seen != nil {
+			if seen[l.ID] {
+				return invalid(f("ID"), "duplicates line id %s", l.ID)
+			}
+			seen[l.ID] = true
+		} else {
+			for j := range i {
+				if o.Lines[j].ID == l.ID {
+					return invalid(f("ID"), "duplicates line id %s", l.ID)
+				}
+			}
 		}
-		seen[l.ID] = true
 		if l.OrderID != uuid.Nil && l.OrderID != o.ID {
 			return invalid(f("OrderID"), "is %s, not the order's id", l.OrderID)
 		}
@@ -126,6 +167,10 @@ func validateOrder(o *Order) error {
 	return validatePricing(o)
 }
 
+// linearLines is the most lines for which validateOrder finds duplicate
+// ids by comparing them pairwise.
+const linearLines = 32
+
 // validCurrency checks that c is an active ISO 4217 code.
 func validCurrency(field, c string) error {
 	if _, err := invoice.LookupCurrency(c); err != nil {
@@ -134,7 +179,7 @@ func validCurrency(field, c string) error {
 	return nil
 }
 
-func (w *work) placeOrder(o Order) (PlaceResult, error) {
+func (w *work) placeOrder(o *Order) (PlaceResult, error) {
 	if _, err := w.tx.Order(o.ID); err == nil {
 		return PlaceResult{}, invalid("Order.ID", "order %s exists already", o.ID)
 	} else if !isNotFound(err) {
@@ -150,6 +195,9 @@ func (w *work) placeOrder(o Order) (PlaceResult, error) {
 		o.ShipPolicy = ShipPartial
 	}
 	var total int64
+	// skus[i] is line i's SKU state, looked up once.
+	skus := w.placedSKUs[:0]
+	defer func() { w.placedSKUs = skus }()
 	for i := range o.Lines {
 		l := &o.Lines[i]
 		f := func(name string) string { return fmt.Sprintf("Order.Lines[%d].%s", i, name) }
@@ -158,9 +206,11 @@ func (w *work) placeOrder(o Order) (PlaceResult, error) {
 		} else if !isNotFound(err) {
 			return PlaceResult{}, err
 		}
-		if _, err := w.sku(l.SKU); err != nil {
+		s, err := w.sku(l.SKU)
+		if err != nil {
 			return PlaceResult{}, err
 		}
+		skus = append(skus, s)
 		if l.PreferredLocation != "" {
 			if err := w.checkLocation(l.PreferredLocation); err != nil {
 				return PlaceResult{}, err
@@ -175,14 +225,15 @@ func (w *work) placeOrder(o Order) (PlaceResult, error) {
 		l.Backordered = l.Qty
 		total += l.Qty
 	}
-	po := &o
+	po := o
 	w.newOrders = append(w.newOrders, po)
 	w.emit(Event{Type: OrderPlaced, OrderID: o.ID, Customer: o.Customer, Qty: total})
 	for i := range po.Lines {
 		l := &po.Lines[i]
+		// The line is written with its order: it is not in lineOrder,
+		// which lists the lines flush writes one by one.
 		w.lines[l.ID] = l
-		w.lineOrder = append(w.lineOrder, l.ID)
-		s := w.skus[l.SKU]
+		s := skus[i]
 		if err := w.loadBook(s); err != nil {
 			return PlaceResult{}, err
 		}
@@ -196,7 +247,7 @@ func (w *work) placeOrder(o Order) (PlaceResult, error) {
 	}
 	for i := range po.Lines {
 		l := &po.Lines[i]
-		s := w.skus[l.SKU]
+		s := skus[i]
 		if l.PreferredLocation != "" && s.available(l.PreferredLocation) > 0 {
 			if err := w.allocateAt(s, l.PreferredLocation); err != nil {
 				return PlaceResult{}, err
@@ -213,10 +264,23 @@ func (w *work) placeOrder(o Order) (PlaceResult, error) {
 			}
 		}
 	}
+	// The result's allocations are copied into one block of their own:
+	// the lines are the work's memory.
+	n := 0
+	for i := range po.Lines {
+		n += len(po.Lines[i].Allocations)
+	}
+	var qs []LocQty
+	if n > 0 {
+		qs = make([]LocQty, 0, n)
+	}
 	res := PlaceResult{OrderID: o.ID, Lines: make([]LineResult, len(po.Lines))}
 	for i := range po.Lines {
 		l := &po.Lines[i]
-		s := w.skus[l.SKU]
+		if len(l.Allocations) == 0 {
+			l.Allocations = nil // as a line that never held anything
+		}
+		s := skus[i]
 		if b := l.Backordered; b > 0 {
 			switch s.item.Status.orDefault() {
 			case Replenishable:
@@ -232,7 +296,14 @@ func (w *work) placeOrder(o Order) (PlaceResult, error) {
 				return PlaceResult{}, err
 			}
 		}
-		res.Lines[i] = lineResult(l)
+		var alloc []LocQty
+		if len(l.Allocations) > 0 {
+			k := len(qs)
+			qs = append(qs, l.Allocations...)
+			alloc = qs[k:len(qs):len(qs)]
+		}
+		res.Lines[i] = LineResult{LineID: l.ID, SKU: l.SKU, Allocated: alloc,
+			Backordered: l.Backordered, Cancelled: l.Cancelled, Rejected: l.Rejected, Reason: l.CancelReason}
 	}
 	return res, nil
 }

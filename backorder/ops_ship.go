@@ -179,7 +179,8 @@ func (e *Engine) PlanShipments(ctx context.Context, orderID uuid.UUID) (OrderPla
 		if err != nil {
 			return notFound(err, "order", orderID.String())
 		}
-		w := newWork(e, tx, "")
+		w := e.getWork(tx, "")
+		defer e.putWork(w)
 		rank, err := w.locRanker()
 		if err != nil {
 			return err
@@ -195,7 +196,8 @@ func (e *Engine) PlanShipments(ctx context.Context, orderID uuid.UUID) (OrderPla
 func (e *Engine) PlanAll(ctx context.Context) ([]OrderPlan, error) {
 	var out []OrderPlan
 	err := e.view(ctx, func(tx Tx) error {
-		w := newWork(e, tx, "")
+		w := e.getWork(tx, "")
+		defer e.putWork(w)
 		rank, err := w.locRanker()
 		if err != nil {
 			return err
@@ -514,6 +516,10 @@ func (e *Engine) ConfirmShipment(ctx context.Context, c Confirmation) (Shipment,
 			if err := w.touch(s, l); err != nil {
 				return Shipment{}, err
 			}
+			// Shipping committed stock changes neither what is available
+			// nor what waits: the SKU's promises stand, and projecting them
+			// again would only cost a read of its book.
+			s.reproject = false
 		}
 		sh.Status = ShipmentStatusConfirmed
 		sh.ConfirmedAt = w.now

@@ -35,7 +35,8 @@ func (e *Engine) PutItem(ctx context.Context, it Item) error {
 		if err := tx.PutItem(it); err != nil {
 			return err
 		}
-		w := newWork(e, tx, "item/"+it.SKU)
+		w := e.getWork(tx, "item/"+it.SKU)
+		defer e.putWork(w)
 		w.emit(Event{Type: ItemChanged, SKU: it.SKU, Reason: string(it.Status)})
 		if existed {
 			s, err := w.sku(it.SKU)
@@ -251,12 +252,12 @@ func (w *work) shrink(s *skuState, loc string, qty int64) error {
 	}
 	var holders []*BookEntry
 	for i := range s.book {
-		if s.book[i].FreeAt(loc) > 0 {
+		if freeAt(&s.book[i], loc) > 0 {
 			holders = append(holders, &s.book[i])
 		}
 	}
 	for _, en := range s.extra {
-		if en.FreeAt(loc) > 0 {
+		if freeAt(en, loc) > 0 {
 			holders = append(holders, en)
 		}
 	}

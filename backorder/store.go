@@ -175,3 +175,22 @@ type SequenceTx interface {
 	// 1 on first use, then 2, 3, … Rolled-back increments are not kept.
 	NextSequence(name string) (int64, error)
 }
+
+// AppendTx is an optional capability of a Tx, as database/sql/driver adds
+// its own: the reads the engine makes in every operation, appending to a
+// slice the caller owns instead of returning a new one, so that the engine
+// reuses its buffers from one operation to the next (a receipt into a book
+// of 200 lines otherwise allocates the book anew). The engine uses it when
+// its Tx implements it; memstore does.
+//
+// What is appended is exactly what Positions and Book return, copied just
+// the same: the store keeps no reference to dst, and each appended entry's
+// slices are new (they share no memory with the store or with dst's old
+// elements).
+type AppendTx interface {
+	// AppendPositions appends Positions(sku) to dst and returns the
+	// extended slice.
+	AppendPositions(dst []StockPosition, sku string) ([]StockPosition, error)
+	// AppendBook appends Book(sku) to dst and returns the extended slice.
+	AppendBook(dst []BookEntry, sku string) ([]BookEntry, error)
+}

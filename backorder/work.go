@@ -15,41 +15,188 @@ import (
 // has read, what it changed, and the events it raised. Changes are written
 // by flush, in one place, so that every operation keeps lines, book entries
 // and positions in step.
+//
+// An Engine keeps finished works in a pool and resets them for the next
+// operation (getWork, putWork): their maps, buffers, SKU states and book
+// entries are reused, so that a steady stream of operations allocates
+// little. Nothing an operation returns to its caller, or hands to the
+// store, may point into a work's memory: results are built from fresh
+// memory, and the store copies what it is given.
 type work struct {
 	e   *Engine
 	tx  Tx
+	app AppendTx // tx's optional appending reads, or nil
 	now time.Time
 	cmd string
 
 	skus      map[string]*skuState
-	skuOrder  []string // SKUs in first-touched order, for a deterministic flush
+	skuOrder  []*skuState // SKUs in first-touched order, for a deterministic flush
 	lines     map[uuid.UUID]*Line
 	lineOrder []uuid.UUID
 	dirty     map[uuid.UUID]bool
 	newOrders []*Order // orders placed by this operation, written whole
 	headers   map[uuid.UUID]Order
 	locs      []Location
+	projLocs  []string // location ids in order, for the projection
 
-	// Scratch buffers reused by allocateAt within one operation.
+	// Scratch buffers reused by allocateAt within one operation (and, in a
+	// pooled work, across operations).
 	bufEntries []*BookEntry
 	bufDemands []allocation.Demand
 	bufGrants  []int64
 	projection eta.Projection
 	events     []Event
+
+	// Memory kept across operations by a pooled work.
+	spare     []*skuState   // reset SKU states, ready for reuse
+	entries   entrySlab     // book entries this operation created
+	projector eta.Projector // its day cache outlives one projection
+	projWait  []*BookEntry  // projectionInput's waiting entries
+	projIn    eta.Input     // projectionInput's slices, reused
+	jsonBuf   []byte        // the command record's result
+
+	// PlaceOrder's copy of the order it places (see placing).
+	placed      Order
+	placedLines []Line
+	placedQs    []LocQty
+	placedSKUs  []*skuState
 }
 
 func newWork(e *Engine, tx Tx, cmd string) *work {
-	return &work{
-		e:       e,
-		tx:      tx,
-		now:     e.now(),
-		cmd:     cmd,
+	w := &work{
 		skus:    make(map[string]*skuState),
 		lines:   make(map[uuid.UUID]*Line),
 		dirty:   make(map[uuid.UUID]bool),
 		headers: make(map[uuid.UUID]Order),
 		events:  make([]Event, 0, 16),
 	}
+	w.start(e, tx, cmd)
+	return w
+}
+
+// start readies a new or reset work for an operation.
+func (w *work) start(e *Engine, tx Tx, cmd string) {
+	w.e, w.tx, w.now, w.cmd = e, tx, e.now(), cmd
+	w.app, _ = tx.(AppendTx)
+}
+
+// getWork returns a work for an operation, from the engine's pool if it
+// has one: allocating a work's maps and buffers anew for every operation
+// was a large part of the cost of a small one.
+func (e *Engine) getWork(tx Tx, cmd string) *work {
+	if w, ok := e.works.Get().(*work); ok {
+		w.start(e, tx, cmd)
+		return w
+	}
+	return newWork(e, tx, cmd)
+}
+
+// putWork resets w and returns it to the engine's pool. The caller must
+// not use w, or anything it handed out that points into w, afterwards.
+func (e *Engine) putWork(w *work) {
+	w.reset()
+	e.works.Put(w)
+}
+
+// Bounds on what a pooled work keeps: an operation that touched more (a
+// large reallocation) leaves its memory to the garbage collector rather
+// than making every later reset pay for it.
+const (
+	keepMap   = 1 << 10 // map entries
+	keepSlice = 1 << 12 // slice elements
+)
+
+// reset empties w for reuse, keeping the capacity of its maps and buffers
+// (see resetSlice for what truncated buffers still hold).
+func (w *work) reset() {
+	for _, s := range w.skuOrder {
+		s.reset()
+		if len(w.spare) < keepMap {
+			w.spare = append(w.spare, s)
+		}
+	}
+	w.e, w.tx, w.app, w.now, w.cmd = nil, nil, nil, time.Time{}, ""
+	resetMap(&w.skus)
+	resetMap(&w.lines)
+	resetMap(&w.dirty)
+	resetMap(&w.headers)
+	w.skuOrder = resetSlice(w.skuOrder)
+	w.lineOrder = resetSlice(w.lineOrder)
+	w.newOrders = resetSlice(w.newOrders)
+	w.locs = nil // the store's, read anew by each operation
+	w.bufEntries = resetSlice(w.bufEntries)
+	w.bufDemands = resetSlice(w.bufDemands)
+	w.bufGrants = resetSlice(w.bufGrants)
+	w.events = resetSlice(w.events)
+	w.projWait = resetSlice(w.projWait)
+	w.projIn = eta.Input{
+		Demands: resetSlice(w.projIn.Demands),
+		OnHand:  resetSlice(w.projIn.OnHand),
+		Inbound: resetSlice(w.projIn.Inbound),
+	}
+	w.entries.reset()
+	w.placed = Order{}
+	w.placedLines = resetSlice(w.placedLines)
+	w.placedQs = resetSlice(w.placedQs)
+	w.placedSKUs = resetSlice(w.placedSKUs)
+	if cap(w.jsonBuf) > keepSlice*16 {
+		w.jsonBuf = nil
+	}
+}
+
+// resetMap empties *m, or replaces it if it grew past keepMap entries
+// (clearing a map costs in proportion to its capacity, not its length).
+func resetMap[K comparable, V any](m *map[K]V) {
+	if len(*m) > keepMap {
+		*m = make(map[K]V)
+		return
+	}
+	clear(*m)
+}
+
+// resetSlice empties s, or drops it if it grew past keepSlice elements.
+// What s held is not zeroed (that cost as much as writing it): the stale
+// values keep at most one operation's data from the garbage collector,
+// until the next operation overwrites them or the pool is emptied at a
+// collection.
+func resetSlice[S ~[]E, E any](s S) S {
+	if cap(s) > keepSlice {
+		return nil
+	}
+	return s[:0]
+}
+
+// entrySlab hands out the book entries an operation creates (for lines
+// whose entry it did not read), from chunks kept across operations: one
+// allocation per new line was a large part of placing an order.
+type entrySlab struct {
+	chunks [][]BookEntry
+	n      int // entries handed out since the last reset
+}
+
+const entryChunk = 32
+
+// next returns a zero entry whose Allocations and Committed keep the
+// capacity of an earlier use.
+func (sl *entrySlab) next() *BookEntry {
+	c, i := sl.n/entryChunk, sl.n%entryChunk
+	if c == len(sl.chunks) {
+		sl.chunks = append(sl.chunks, make([]BookEntry, entryChunk))
+	}
+	sl.n++
+	e := &sl.chunks[c][i]
+	*e = BookEntry{Allocations: e.Allocations[:0], Committed: e.Committed[:0]}
+	return e
+}
+
+// reset takes every entry back, keeping at most keepSlice. As with
+// resetSlice, used entries are zeroed only when next hands them out again.
+func (sl *entrySlab) reset() {
+	if len(sl.chunks) > keepSlice/entryChunk {
+		clear(sl.chunks[keepSlice/entryChunk:])
+		sl.chunks = sl.chunks[:keepSlice/entryChunk]
+	}
+	sl.n = 0
 }
 
 // skuState is what an operation knows of one SKU: its item, policy,
@@ -63,8 +210,10 @@ type skuState struct {
 	// are the entries read otherwise (holders) or created. No line has two.
 	book  []BookEntry
 	extra []*BookEntry
-	// byID indexes book and extra by line id, built on first need.
-	byID map[uuid.UUID]*BookEntry
+	// byID indexes book and extra by line id once indexed says so: entry
+	// builds it on first need, when the two hold more than linearEntries.
+	byID    map[uuid.UUID]*BookEntry
+	indexed bool
 	// dirtyEntries lists, once each, the entries to write back.
 	dirtyEntries []*BookEntry
 	// bookLoaded says whether all waiting entries were read.
@@ -85,6 +234,33 @@ func (w *work) emit(ev Event) {
 	w.events = append(w.events, ev)
 }
 
+// reset empties s for reuse by another operation, keeping its buffers'
+// capacity (up to keepSlice elements). As with resetSlice, what they held
+// is not zeroed: the next operation overwrites it.
+func (s *skuState) reset() {
+	book, pos := s.book[:0], s.pos[:0]
+	if cap(book) > keepSlice {
+		book = nil
+	}
+	if cap(pos) > keepSlice {
+		pos = nil
+	}
+	byID := s.byID
+	if len(byID) > keepMap {
+		byID = nil
+	}
+	clear(byID)
+	*s = skuState{
+		pos:           pos,
+		posDirty:      resetSlice(s.posDirty),
+		book:          book,
+		extra:         resetSlice(s.extra),
+		byID:          byID,
+		dirtyEntries:  resetSlice(s.dirtyEntries),
+		holdersLoaded: resetSlice(s.holdersLoaded),
+	}
+}
+
 // sku loads the SKU's item, policy and positions once per operation.
 func (w *work) sku(sku string) (*skuState, error) {
 	if s, ok := w.skus[sku]; ok {
@@ -98,19 +274,28 @@ func (w *work) sku(sku string) (*skuState, error) {
 	if err != nil {
 		return nil, err
 	}
-	pos, err := w.tx.Positions(sku)
+	// A reset state from an earlier operation keeps its buffers.
+	var s *skuState
+	if n := len(w.spare); n > 0 {
+		s, w.spare = w.spare[n-1], w.spare[:n-1]
+	} else {
+		s = new(skuState)
+	}
+	var pos []StockPosition
+	if w.app != nil {
+		pos, err = w.app.AppendPositions(s.pos[:0], sku)
+	} else {
+		pos, err = w.tx.Positions(sku)
+	}
 	if err != nil {
+		s.reset()
+		w.spare = append(w.spare, s)
 		return nil, err
 	}
-	s := &skuState{
-		item:     it,
-		policy:   pol,
-		builtin:  builtinPolicy(pol),
-		pos:      pos,
-		posDirty: make([]bool, len(pos)),
-	}
+	s.item, s.policy, s.builtin, s.pos = it, pol, builtinPolicy(pol), pos
+	s.posDirty = append(s.posDirty[:0], make([]bool, len(pos))...)
 	w.skus[sku] = s
-	w.skuOrder = append(w.skuOrder, sku)
+	w.skuOrder = append(w.skuOrder, s)
 	return s, nil
 }
 
@@ -145,7 +330,15 @@ func (w *work) loadBook(s *skuState) error {
 	if s.bookLoaded {
 		return nil
 	}
-	book, err := w.tx.Book(s.item.SKU)
+	var book []BookEntry
+	var err error
+	if w.app != nil {
+		// Into the state's own buffer: a new book per receipt was most of
+		// what a receipt allocated.
+		book, err = w.app.AppendBook(s.book[:0], s.item.SKU)
+	} else {
+		book, err = w.tx.Book(s.item.SKU)
+	}
 	if err != nil {
 		return err
 	}
@@ -155,7 +348,7 @@ func (w *work) loadBook(s *skuState) error {
 		book = slices.DeleteFunc(book, func(e BookEntry) bool { return s.entry(e.LineID) != nil })
 	}
 	s.book = book
-	if s.byID != nil {
+	if s.indexed {
 		for i := range s.book {
 			s.byID[s.book[i].LineID] = &s.book[i]
 		}
@@ -199,22 +392,43 @@ func (w *work) line(id uuid.UUID) (*Line, error) {
 // entry returns the entry of a line this operation has read or created, or
 // nil.
 func (s *skuState) entry(id uuid.UUID) *BookEntry {
-	if s.byID == nil {
-		s.byID = make(map[uuid.UUID]*BookEntry, len(s.book)+len(s.extra))
+	if !s.indexed {
+		// A short list is searched: most operations touch a few lines of
+		// a SKU, and building a map for them cost more than it saved.
+		if len(s.book)+len(s.extra) <= linearEntries {
+			for i := range s.book {
+				if s.book[i].LineID == id {
+					return &s.book[i]
+				}
+			}
+			for _, e := range s.extra {
+				if e.LineID == id {
+					return e
+				}
+			}
+			return nil
+		}
+		if s.byID == nil {
+			s.byID = make(map[uuid.UUID]*BookEntry, len(s.book)+len(s.extra))
+		}
 		for i := range s.book {
 			s.byID[s.book[i].LineID] = &s.book[i]
 		}
 		for _, e := range s.extra {
 			s.byID[e.LineID] = e
 		}
+		s.indexed = true
 	}
 	return s.byID[id]
 }
 
+// linearEntries is the most entries entry searches without an index.
+const linearEntries = 16
+
 // add records an entry that Book did not return.
 func (s *skuState) add(e *BookEntry) {
 	s.extra = append(s.extra, e)
-	if s.byID != nil {
+	if s.indexed {
 		s.byID[e.LineID] = e
 	}
 }
@@ -225,7 +439,12 @@ func (w *work) touch(s *skuState, l *Line) error { return w.touchEntry(s, l, nil
 // touchEntry is touch for a caller that already has the line's entry (nil
 // if it has not).
 func (w *work) touchEntry(s *skuState, l *Line, e *BookEntry) error {
-	w.dirty[l.ID] = true
+	// Only lines in lineOrder (read with w.line) are written one by one,
+	// and such a line is in lineOrder before it can be touched: while
+	// lineOrder is empty (placing an order), there is nothing to mark.
+	if len(w.lineOrder) > 0 {
+		w.dirty[l.ID] = true
+	}
 	if e == nil {
 		e = s.entry(l.ID)
 	}
@@ -237,9 +456,9 @@ func (w *work) touchEntry(s *skuState, l *Line, e *BookEntry) error {
 		if err != nil {
 			return err
 		}
-		e = &BookEntry{SKU: l.SKU, LineID: l.ID, OrderID: l.OrderID,
-			Customer: o.Customer, Priority: o.Priority, Placed: o.Placed,
-			RequestedDate: o.RequestedDate}
+		e = w.entries.next()
+		e.SKU, e.LineID, e.OrderID = l.SKU, l.ID, l.OrderID
+		e.Customer, e.Priority, e.Placed, e.RequestedDate = o.Customer, o.Priority, o.Placed, o.RequestedDate
 		s.add(e)
 	}
 	e.Seq = l.Seq
@@ -301,6 +520,21 @@ func (s *skuState) waiting(buf []*BookEntry) []*BookEntry {
 	return out
 }
 
+// anyWaiting reports whether any entry the SKU's state holds waits.
+func (s *skuState) anyWaiting() bool {
+	for i := range s.book {
+		if s.book[i].Backordered > 0 {
+			return true
+		}
+	}
+	for _, e := range s.extra {
+		if e.Backordered > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // flush writes every change of the operation: new orders whole, changed
 // lines, book entries, positions, then the events. It first re-projects the
 // promises of the SKUs whose book, stock or inbound supply changed.
@@ -308,28 +542,22 @@ func (w *work) flush() error {
 	if err := w.projectAll(); err != nil {
 		return err
 	}
-	newLine := make(map[uuid.UUID]bool)
+	// A new order's lines are the very lines the operation changed
+	// (w.lines points into the order), and they are not in lineOrder.
 	for _, o := range w.newOrders {
-		for i := range o.Lines {
-			if l, ok := w.lines[o.Lines[i].ID]; ok {
-				o.Lines[i] = *l
-			}
-			newLine[o.Lines[i].ID] = true
-		}
 		if err := w.tx.PutOrder(*o); err != nil {
 			return err
 		}
 	}
 	for _, id := range w.lineOrder {
-		if !w.dirty[id] || newLine[id] {
+		if !w.dirty[id] {
 			continue
 		}
 		if err := w.tx.PutLine(*w.lines[id]); err != nil {
 			return err
 		}
 	}
-	for _, sku := range w.skuOrder {
-		s := w.skus[sku]
+	for _, s := range w.skuOrder {
 		slices.SortFunc(s.dirtyEntries, func(a, b *BookEntry) int { return cmp.Compare(a.Seq, b.Seq) })
 		for _, e := range slices.Compact(s.dirtyEntries) {
 			if err := w.tx.PutBookEntry(*e); err != nil {

@@ -46,19 +46,18 @@ type Store struct {
 	items     *table[string, backorder.Item]
 	suppliers *table[string, backorder.Supplier]
 	locations *table[string, backorder.Location]
-	positions *table[skuLoc, backorder.StockPosition]
+	positions *positionTable
 	inbounds  *table[string, backorder.Inbound]
 	orders    *table[uuid.UUID, *orderRec]
-	lines     *table[uuid.UUID, *backorder.Line]
-	book      *table[bookKey, *backorder.BookEntry]
+	// lines holds the lines and the book entries, by line id (see lineRow).
+	lines     *table[uuid.UUID, lineRow]
 	shipments *table[uuid.UUID, *backorder.Shipment]
 	invoices  *table[uuid.UUID, *backorder.Invoice]
 	commands  *table[string, backorder.Command]
-	sequences *table[string, int64]
+	sequences *sequenceTable
 	events    eventLog
 
 	allLocations *sortedIndex[struct{}, backorder.Location]
-	skuPositions *sortedIndex[string, backorder.StockPosition]
 	skuInbounds  *sortedIndex[string, backorder.Inbound]
 	waiting      *sortedIndex[string, *backorder.BookEntry]
 	holders      *sortedIndex[skuLoc, *backorder.BookEntry]
@@ -102,9 +101,6 @@ func (s *Store) init() {
 			}
 			return cmp.Compare(a.ID, b.ID)
 		})
-	s.skuPositions = newSortedIndex(
-		func(p backorder.StockPosition, dst []string) []string { return append(dst, p.SKU) },
-		func(a, b backorder.StockPosition) int { return cmp.Compare(a.Location, b.Location) })
 	s.skuInbounds = newSortedIndex(
 		func(in backorder.Inbound, dst []string) []string {
 			if in.Qty > 0 {
@@ -162,19 +158,19 @@ func (s *Store) init() {
 	s.items = newTable[string, backorder.Item](log)
 	s.suppliers = newTable[string, backorder.Supplier](log)
 	s.locations = newTable[string](log, index[backorder.Location](s.allLocations))
-	s.positions = newTable[skuLoc](log, index[backorder.StockPosition](s.skuPositions))
+	s.positions = newPositionTable(log)
 	s.inbounds = newTable[string](log, index[backorder.Inbound](s.skuInbounds))
 	s.orders = newTable[uuid.UUID, *orderRec](log)
 	s.open = newOpenOrders()
-	s.lines = newTable[uuid.UUID](log, index[*backorder.Line](s.open))
-	s.book = newTable[bookKey](log, index[*backorder.BookEntry](s.waiting), s.holders, s.customers)
+	s.lines = newTable[uuid.UUID](log, index[lineRow](lineIndex{s.open}),
+		entryIndex{s.waiting}, entryIndex{s.holders}, entryIndex{s.customers})
 	s.shipments = newTable[uuid.UUID](log, index[*backorder.Shipment](s.orderShips))
 	s.invoices = newTable[uuid.UUID](log, index[*backorder.Invoice](s.orderInvs))
 	s.commands = newTable[string, backorder.Command](log)
-	s.sequences = newTable[string, int64](log)
+	s.sequences = newSequenceTable(log)
 	s.events.log = log
 	s.tables = []undoer{s.items, s.suppliers, s.locations, s.positions, s.inbounds, s.orders, s.lines,
-		s.book, s.shipments, s.invoices, s.commands, s.sequences, &s.events}
+		s.shipments, s.invoices, s.commands, s.sequences, &s.events}
 }
 
 // byCustomer orders a customer's book entries by Placed, SKU, Seq, then
@@ -313,12 +309,17 @@ func (l *eventLog) append(evs []backorder.Event) {
 	l.marks = append(l.marks, l.n)
 	*l.log = append(*l.log, l)
 	for i := range evs {
+		evs[i].Seq = uint64(l.n + i + 1)
+	}
+	// Copied a chunk's worth at a time: one bulk copy instead of an
+	// element-wise one.
+	for len(evs) > 0 {
 		if l.n == len(l.chunks)*eventChunk {
 			l.chunks = append(l.chunks, make([]backorder.Event, eventChunk))
 		}
-		l.n++
-		evs[i].Seq = uint64(l.n)
-		l.chunks[(l.n-1)/eventChunk][(l.n-1)%eventChunk] = evs[i]
+		k := copy(l.chunks[l.n/eventChunk][l.n%eventChunk:], evs)
+		l.n += k
+		evs = evs[k:]
 	}
 }
 

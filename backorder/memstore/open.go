@@ -15,7 +15,9 @@ import (
 // sorted on every write would move half of it each time; OpenOrders is
 // read in pages within one View, which the cached list serves.
 type openOrders struct {
-	count map[uuid.UUID]int
+	// count is behind a pointer so that counting a line of an order that
+	// has some is one map lookup, not a lookup and an assignment.
+	count map[uuid.UUID]*int
 	// stale says that sorted no longer lists the orders in count. Writers
 	// set it under the store's write lock; readers, who may share the read
 	// lock, rebuild sorted under mu.
@@ -25,25 +27,28 @@ type openOrders struct {
 }
 
 func newOpenOrders() *openOrders {
-	return &openOrders{count: make(map[uuid.UUID]int)}
+	return &openOrders{count: make(map[uuid.UUID]*int)}
 }
 
 func (o *openOrders) add(l *backorder.Line) {
 	if l.Open() <= 0 {
 		return
 	}
-	o.count[l.OrderID]++
-	if o.count[l.OrderID] == 1 {
-		o.stale = true
+	if n := o.count[l.OrderID]; n != nil {
+		*n++
+		return
 	}
+	n := 1
+	o.count[l.OrderID] = &n
+	o.stale = true
 }
 
 func (o *openOrders) remove(l *backorder.Line) {
 	if l.Open() <= 0 {
 		return
 	}
-	if n := o.count[l.OrderID] - 1; n > 0 {
-		o.count[l.OrderID] = n
+	if n := o.count[l.OrderID]; n != nil && *n > 1 {
+		*n--
 		return
 	}
 	delete(o.count, l.OrderID)

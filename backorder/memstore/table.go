@@ -117,7 +117,9 @@ func (t *table[K, V]) forget() {
 // a total order on the values it holds (it ends with the row's key), so that
 // a value is found again by binary search.
 type sortedIndex[G comparable, V any] struct {
-	groups map[G][]V
+	// groups holds each group's slice behind a pointer, so that a change
+	// to a group is one map lookup rather than a lookup and an assignment.
+	groups map[G]*[]V
 	// keys appends to dst the groups v belongs to (none, one or several).
 	keys      func(v V, dst []G) []G
 	cmp       func(a, b V) int
@@ -125,36 +127,43 @@ type sortedIndex[G comparable, V any] struct {
 }
 
 func newSortedIndex[G comparable, V any](keys func(V, []G) []G, cmp func(a, b V) int) *sortedIndex[G, V] {
-	return &sortedIndex[G, V]{groups: make(map[G][]V), keys: keys, cmp: cmp}
+	return &sortedIndex[G, V]{groups: make(map[G]*[]V), keys: keys, cmp: cmp}
 }
 
 func (ix *sortedIndex[G, V]) add(v V) {
 	ix.buf = ix.keys(v, ix.buf[:0])
 	for _, g := range ix.buf {
-		s := ix.groups[g]
+		p := ix.groups[g]
+		if p == nil {
+			p = new([]V)
+			ix.groups[g] = p
+		}
 		// Appends dominate: keys mostly rise over time.
-		if n := len(s); n == 0 || ix.cmp(s[n-1], v) < 0 {
-			ix.groups[g] = append(s, v)
+		if n := len(*p); n == 0 || ix.cmp((*p)[n-1], v) < 0 {
+			*p = append(*p, v)
 			continue
 		}
-		i, _ := slices.BinarySearchFunc(s, v, ix.cmp)
-		ix.groups[g] = slices.Insert(s, i, v)
+		i, _ := slices.BinarySearchFunc(*p, v, ix.cmp)
+		*p = slices.Insert(*p, i, v)
 	}
 }
 
 func (ix *sortedIndex[G, V]) remove(v V) {
 	ix.buf = ix.keys(v, ix.buf[:0])
 	for _, g := range ix.buf {
-		s := ix.groups[g]
-		i, found := slices.BinarySearchFunc(s, v, ix.cmp)
+		p := ix.groups[g]
+		if p == nil {
+			continue
+		}
+		i, found := slices.BinarySearchFunc(*p, v, ix.cmp)
 		if !found {
 			continue
 		}
-		if len(s) == 1 {
+		if len(*p) == 1 {
 			delete(ix.groups, g)
 			continue
 		}
-		ix.groups[g] = slices.Delete(s, i, i+1)
+		*p = slices.Delete(*p, i, i+1)
 	}
 }
 
@@ -169,15 +178,21 @@ func (ix *sortedIndex[G, V]) replace(old, v V) {
 		return
 	}
 	for _, g := range ix.buf {
-		s := ix.groups[g]
-		if i, found := slices.BinarySearchFunc(s, old, ix.cmp); found {
-			s[i] = v
+		if p := ix.groups[g]; p != nil {
+			if i, found := slices.BinarySearchFunc(*p, old, ix.cmp); found {
+				(*p)[i] = v
+			}
 		}
 	}
 }
 
 // group returns the sorted values of group g. The slice is the index's own.
-func (ix *sortedIndex[G, V]) group(g G) []V { return ix.groups[g] }
+func (ix *sortedIndex[G, V]) group(g G) []V {
+	if p := ix.groups[g]; p != nil {
+		return *p
+	}
+	return nil
+}
 
 // setIndex groups values without keeping them in order: a write costs a
 // map operation whatever the group's size, and a read sorts the group. It

@@ -44,6 +44,39 @@ func notFound(kind, key string) error {
 	return &backorder.NotFoundError{Kind: kind, Key: key}
 }
 
+// notFoundID is notFound for a lookup by id. The id is formatted only when
+// the error is read: an existence check that finds nothing, which placing
+// an order makes for the order and each of its lines, costs one small
+// allocation instead of two.
+func notFoundID(kind string, id uuid.UUID) error { return &idNotFound{kind: kind, id: id} }
+
+// idNotFound is the error notFoundID returns. It reads as, matches, and
+// (with errors.As) converts to the *backorder.NotFoundError that notFound
+// would have returned.
+type idNotFound struct {
+	kind string
+	id   uuid.UUID
+}
+
+func (e *idNotFound) full() *backorder.NotFoundError {
+	return &backorder.NotFoundError{Kind: e.kind, Key: e.id.String()}
+}
+
+// Error implements error.
+func (e *idNotFound) Error() string { return e.full().Error() }
+
+// Is reports whether target is backorder.ErrNotFound.
+func (e *idNotFound) Is(target error) bool { return target == backorder.ErrNotFound }
+
+// As sets a **backorder.NotFoundError target to the error's full form.
+func (e *idNotFound) As(target any) bool {
+	if t, ok := target.(**backorder.NotFoundError); ok {
+		*t = e.full()
+		return true
+	}
+	return false
+}
+
 // Item implements backorder.ItemTx.
 func (t *tx) Item(sku string) (backorder.Item, error) {
 	if err := t.readable(); err != nil {
@@ -120,7 +153,15 @@ func (t *tx) Positions(sku string) ([]backorder.StockPosition, error) {
 	if err := t.readable(); err != nil {
 		return nil, err
 	}
-	return slices.Clone(t.s.skuPositions.group(sku)), nil
+	return slices.Clone(t.s.positions.group(sku)), nil
+}
+
+// AppendPositions implements backorder.AppendTx.
+func (t *tx) AppendPositions(dst []backorder.StockPosition, sku string) ([]backorder.StockPosition, error) {
+	if err := t.readable(); err != nil {
+		return dst, err
+	}
+	return append(dst, t.s.positions.group(sku)...), nil
 }
 
 // PutPosition implements backorder.StockTx.
@@ -128,7 +169,7 @@ func (t *tx) PutPosition(p backorder.StockPosition) error {
 	if err := t.writable(); err != nil {
 		return err
 	}
-	t.s.positions.put(skuLoc{p.SKU, p.Location}, p)
+	t.s.positions.put(p)
 	return nil
 }
 
@@ -168,12 +209,27 @@ func (t *tx) Order(id uuid.UUID) (backorder.Order, error) {
 	}
 	rec, ok := t.s.orders.rows[id]
 	if !ok {
-		return backorder.Order{}, notFound("order", id.String())
+		return backorder.Order{}, notFoundID("order", id)
 	}
 	o := rec.header
+	o.Charges = slices.Clone(o.Charges)
 	o.Lines = make([]backorder.Line, len(rec.lines))
+	// The lines' slices are copied into one block: one allocation, not
+	// one per line.
+	n := 0
 	for i, lid := range rec.lines {
-		o.Lines[i] = t.s.lines.rows[lid].Clone()
+		l := t.s.lines.rows[lid].line
+		o.Lines[i] = *l
+		n += len(l.Allocations) + len(l.Committed)
+	}
+	var qs []backorder.LocQty
+	if n > 0 {
+		qs = make([]backorder.LocQty, 0, n)
+	}
+	for i := range o.Lines {
+		l := &o.Lines[i]
+		l.Allocations, qs = carve(qs, l.Allocations)
+		l.Committed, qs = carve(qs, l.Committed)
 	}
 	return o, nil
 }
@@ -187,26 +243,89 @@ func (t *tx) PutOrder(o backorder.Order) error {
 	}
 	// Every stored line's id is in its order's list, so a line that is
 	// already the order's (stored, or put earlier in this loop) keeps its
-	// place and any other is appended. ids is clipped so that appending
+	// place and any other is appended. ids is a copy, so that appending
 	// never writes into the stored record's array.
 	var ids []uuid.UUID
-	if rec, ok := t.s.orders.rows[o.ID]; ok {
-		ids = slices.Clip(rec.lines)
+	rec, had := t.s.orders.rows[o.ID]
+	if had {
+		ids = make([]uuid.UUID, len(rec.lines), len(rec.lines)+len(o.Lines))
+		copy(ids, rec.lines)
+	} else {
+		ids = make([]uuid.UUID, 0, len(o.Lines))
 	}
+	// The lines are copied into one block, with room for their first
+	// allocations beside them: storing an order is a few allocations, not
+	// two per line. A block lives as long as any of its lines is stored.
+	boxes := make([]lineBox, len(o.Lines))
 	for i := range o.Lines {
-		l := o.Lines[i].Clone()
+		l := boxes[i].set(&o.Lines[i])
 		l.OrderID = o.ID
 		old, ok := t.s.lines.rows[l.ID]
-		if !ok || old.OrderID != o.ID {
-			if ok {
-				t.detach(old.OrderID, l.ID)
+		if old.line == nil || old.line.OrderID != o.ID {
+			if old.line != nil {
+				t.detach(old.line.OrderID, l.ID)
 			}
 			ids = append(ids, l.ID)
 		}
-		t.s.lines.putOver(l.ID, &l, old, ok)
+		r := old
+		r.line = l
+		t.s.lines.putOver(l.ID, r, old, ok)
 	}
-	t.s.orders.put(o.ID, &orderRec{header: o.Header(), lines: ids})
+	h := o.Header()
+	h.Charges = slices.Clone(h.Charges)
+	t.s.orders.put(o.ID, &orderRec{header: h, lines: ids})
 	return nil
+}
+
+// lineBox is a stored line with room for its first LocQty values, so that
+// a line held at one location (with or without a shipment on it) is one
+// allocation.
+type lineBox struct {
+	line backorder.Line
+	qs   [2]backorder.LocQty
+}
+
+// set copies l into the box and returns the stored line.
+func (b *lineBox) set(l *backorder.Line) *backorder.Line {
+	b.line = *l
+	rest := b.qs[:0:len(b.qs)]
+	b.line.Allocations, rest = carve(rest, l.Allocations)
+	b.line.Committed, _ = carve(rest, l.Committed)
+	return &b.line
+}
+
+// entryBox is a stored book entry with room for its first LocQty values.
+type entryBox struct {
+	entry backorder.BookEntry
+	qs    [2]backorder.LocQty
+}
+
+// set copies e into the box and returns the stored entry.
+func (b *entryBox) set(e *backorder.BookEntry) *backorder.BookEntry {
+	b.entry = *e
+	rest := b.qs[:0:len(b.qs)]
+	b.entry.Allocations, rest = carve(rest, e.Allocations)
+	b.entry.Committed, _ = carve(rest, e.Committed)
+	return &b.entry
+}
+
+// carve copies src into buf's spare capacity when it fits (into new memory
+// when not) and returns the copy, clipped so that an append to it never
+// writes into buf, and what is left of buf. A nil or empty src gives nil,
+// as slices.Clone does for nil.
+func carve(buf, src []backorder.LocQty) (cp, rest []backorder.LocQty) {
+	if len(src) == 0 {
+		if src == nil {
+			return nil, buf
+		}
+		return []backorder.LocQty{}, buf
+	}
+	if cap(buf)-len(buf) < len(src) {
+		return slices.Clone(src), buf
+	}
+	n := len(buf)
+	buf = append(buf, src...)
+	return buf[n:len(buf):len(buf)], buf
 }
 
 // detach removes line id from order oid's list of lines.
@@ -235,9 +354,9 @@ func (t *tx) Line(id uuid.UUID) (backorder.Line, error) {
 	if err := t.readable(); err != nil {
 		return backorder.Line{}, err
 	}
-	l, ok := t.s.lines.rows[id]
-	if !ok {
-		return backorder.Line{}, notFound("line", id.String())
+	l := t.s.lines.rows[id].line
+	if l == nil {
+		return backorder.Line{}, notFoundID("line", id)
 	}
 	return l.Clone(), nil
 }
@@ -250,17 +369,18 @@ func (t *tx) PutLine(l backorder.Line) error {
 	}
 	rec, ok := t.s.orders.rows[l.OrderID]
 	if !ok {
-		return notFound("order", l.OrderID.String())
+		return notFoundID("order", l.OrderID)
 	}
 	old, had := t.s.lines.rows[l.ID]
-	if !had || old.OrderID != l.OrderID {
-		if had {
-			t.detach(old.OrderID, l.ID)
+	if old.line == nil || old.line.OrderID != l.OrderID {
+		if old.line != nil {
+			t.detach(old.line.OrderID, l.ID)
 		}
 		t.s.orders.put(l.OrderID, &orderRec{header: rec.header, lines: append(slices.Clip(rec.lines), l.ID)})
 	}
-	l = l.Clone()
-	t.s.lines.put(l.ID, &l)
+	r := old
+	r.line = new(lineBox).set(&l)
+	t.s.lines.putOver(l.ID, r, old, had)
 	return nil
 }
 
@@ -269,7 +389,15 @@ func (t *tx) Book(sku string) ([]backorder.BookEntry, error) {
 	if err := t.readable(); err != nil {
 		return nil, err
 	}
-	return cloneEntries(t.s.waiting.group(sku)), nil
+	return appendEntries(nil, t.s.waiting.group(sku)), nil
+}
+
+// AppendBook implements backorder.AppendTx.
+func (t *tx) AppendBook(dst []backorder.BookEntry, sku string) ([]backorder.BookEntry, error) {
+	if err := t.readable(); err != nil {
+		return dst, err
+	}
+	return appendEntries(dst, t.s.waiting.group(sku)), nil
 }
 
 // Holders implements backorder.BookTx. An entry holds an allocation at a
@@ -278,7 +406,7 @@ func (t *tx) Holders(sku, location string) ([]backorder.BookEntry, error) {
 	if err := t.readable(); err != nil {
 		return nil, err
 	}
-	return cloneEntries(t.s.holders.group(skuLoc{sku, location})), nil
+	return appendEntries(nil, t.s.holders.group(skuLoc{sku, location})), nil
 }
 
 // CustomerBook implements backorder.BookTx.
@@ -286,18 +414,33 @@ func (t *tx) CustomerBook(customer string) ([]backorder.BookEntry, error) {
 	if err := t.readable(); err != nil {
 		return nil, err
 	}
-	return cloneEntries(t.s.customers.sorted(customer, byCustomer)), nil
+	return appendEntries(nil, t.s.customers.sorted(customer, byCustomer)), nil
 }
 
-func cloneEntries(src []*backorder.BookEntry) []backorder.BookEntry {
+// appendEntries appends copies of src to dst. The entries' slices are
+// copied into one new block (each clipped to its own part), so a copy of a
+// book is at most two allocations, and none when dst has room and no entry
+// holds anything. A nil dst and an empty src give nil.
+func appendEntries(dst []backorder.BookEntry, src []*backorder.BookEntry) []backorder.BookEntry {
 	if len(src) == 0 {
-		return nil
+		return dst
 	}
-	out := make([]backorder.BookEntry, len(src))
-	for i, e := range src {
-		out[i] = e.Clone()
+	n := 0
+	for _, e := range src {
+		n += len(e.Allocations) + len(e.Committed)
 	}
-	return out
+	var qs []backorder.LocQty
+	if n > 0 {
+		qs = make([]backorder.LocQty, 0, n)
+	}
+	dst = slices.Grow(dst, len(src))
+	for _, e := range src {
+		dst = append(dst, *e)
+		c := &dst[len(dst)-1]
+		c.Allocations, qs = carve(qs, e.Allocations)
+		c.Committed, qs = carve(qs, e.Committed)
+	}
+	return dst
 }
 
 // PutBookEntry implements backorder.BookTx.
@@ -305,13 +448,23 @@ func (t *tx) PutBookEntry(e backorder.BookEntry) error {
 	if err := t.writable(); err != nil {
 		return err
 	}
-	k := bookKey{e.SKU, e.LineID}
-	if !e.Open() {
-		t.s.book.del(k)
-		return nil
+	old, had := t.s.lines.rows[e.LineID]
+	var r lineRow
+	if e.Open() {
+		r = old.withEntry(e.SKU, new(entryBox).set(&e))
+	} else {
+		if !had {
+			return nil
+		}
+		r = old.withEntry(e.SKU, nil)
 	}
-	c := e.Clone()
-	t.s.book.put(k, &c)
+	switch {
+	case r == old: // deleting an entry that is not there
+	case r.empty():
+		t.s.lines.del(e.LineID)
+	default:
+		t.s.lines.putOver(e.LineID, r, old, had)
+	}
 	return nil
 }
 
@@ -322,7 +475,7 @@ func (t *tx) Shipment(id uuid.UUID) (backorder.Shipment, error) {
 	}
 	sh, ok := t.s.shipments.rows[id]
 	if !ok {
-		return backorder.Shipment{}, notFound("shipment", id.String())
+		return backorder.Shipment{}, notFoundID("shipment", id)
 	}
 	return sh.Clone(), nil
 }
@@ -360,7 +513,7 @@ func (t *tx) Invoice(id uuid.UUID) (backorder.Invoice, error) {
 	}
 	inv, ok := t.s.invoices.rows[id]
 	if !ok {
-		return backorder.Invoice{}, notFound("invoice", id.String())
+		return backorder.Invoice{}, notFoundID("invoice", id)
 	}
 	return inv.Clone(), nil
 }
@@ -440,7 +593,5 @@ func (t *tx) NextSequence(name string) (int64, error) {
 	if err := t.writable(); err != nil {
 		return 0, err
 	}
-	n := t.s.sequences.rows[name] + 1
-	t.s.sequences.put(name, n)
-	return n, nil
+	return t.s.sequences.next(name), nil
 }

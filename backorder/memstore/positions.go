@@ -1,0 +1,141 @@
+package memstore
+
+import (
+	"slices"
+
+	"github.com/backorderkit/backorderkit/backorder"
+)
+
+// positionTable holds the stock positions, grouped by SKU and sorted by
+// location within a group: the only form the reads need. A write finds its
+// position with one map lookup and a binary search, where a table of rows
+// and a sorted index kept beside it cost four lookups of string keys.
+// Positions hold no references, so a group is updated in place; the undo
+// record keeps the value a write replaced.
+type positionTable struct {
+	groups  map[string]*[]backorder.StockPosition
+	changes []positionChange
+	log     *[]undoer
+}
+
+// positionChange is the state of one position before a write: its old
+// value, or, when it did not exist, its key.
+type positionChange struct {
+	old backorder.StockPosition
+	had bool
+}
+
+func newPositionTable(log *[]undoer) *positionTable {
+	return &positionTable{groups: make(map[string]*[]backorder.StockPosition), log: log}
+}
+
+func byLocation(p backorder.StockPosition, loc string) int {
+	switch {
+	case p.Location < loc:
+		return -1
+	case p.Location > loc:
+		return 1
+	}
+	return 0
+}
+
+// group returns the SKU's positions, sorted by location. The slice is the
+// table's own.
+func (t *positionTable) group(sku string) []backorder.StockPosition {
+	if g := t.groups[sku]; g != nil {
+		return *g
+	}
+	return nil
+}
+
+// put inserts or replaces the position keyed by (SKU, Location).
+func (t *positionTable) put(p backorder.StockPosition) {
+	g := t.groups[p.SKU]
+	if g == nil {
+		g = new([]backorder.StockPosition)
+		t.groups[p.SKU] = g
+	}
+	i, found := slices.BinarySearchFunc(*g, p.Location, byLocation)
+	if found {
+		t.changes = append(t.changes, positionChange{old: (*g)[i], had: true})
+		(*g)[i] = p
+	} else {
+		t.changes = append(t.changes, positionChange{old: backorder.StockPosition{SKU: p.SKU, Location: p.Location}})
+		*g = slices.Insert(*g, i, p)
+	}
+	*t.log = append(*t.log, t)
+}
+
+func (t *positionTable) undoLast() {
+	n := len(t.changes) - 1
+	c := t.changes[n]
+	t.changes[n] = positionChange{}
+	t.changes = t.changes[:n]
+	g := t.groups[c.old.SKU]
+	i, _ := slices.BinarySearchFunc(*g, c.old.Location, byLocation)
+	if c.had {
+		(*g)[i] = c.old
+		return
+	}
+	if len(*g) == 1 {
+		delete(t.groups, c.old.SKU)
+		return
+	}
+	*g = slices.Delete(*g, i, i+1)
+}
+
+func (t *positionTable) forget() {
+	clear(t.changes)
+	t.changes = t.changes[:0]
+}
+
+// sequenceTable holds the counters of NextSequence, each behind a pointer
+// so that taking the next number is one map lookup.
+type sequenceTable struct {
+	counters map[string]*int64
+	changes  []sequenceChange
+	log      *[]undoer
+}
+
+// sequenceChange undoes one increment: of a counter that existed, or that
+// the increment created.
+type sequenceChange struct {
+	name    string
+	counter *int64
+	created bool
+}
+
+func newSequenceTable(log *[]undoer) *sequenceTable {
+	return &sequenceTable{counters: make(map[string]*int64), log: log}
+}
+
+// next increments the named counter and returns its new value.
+func (t *sequenceTable) next(name string) int64 {
+	c := t.counters[name]
+	created := c == nil
+	if created {
+		c = new(int64)
+		t.counters[name] = c
+	}
+	*c++
+	t.changes = append(t.changes, sequenceChange{name: name, counter: c, created: created})
+	*t.log = append(*t.log, t)
+	return *c
+}
+
+func (t *sequenceTable) undoLast() {
+	n := len(t.changes) - 1
+	c := t.changes[n]
+	t.changes[n] = sequenceChange{}
+	t.changes = t.changes[:n]
+	if c.created {
+		delete(t.counters, c.name)
+		return
+	}
+	*c.counter--
+}
+
+func (t *sequenceTable) forget() {
+	clear(t.changes)
+	t.changes = t.changes[:0]
+}
