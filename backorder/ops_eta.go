@@ -162,9 +162,9 @@ func projectionError(err error) error {
 }
 
 // ExpectInbound records expected supply: a purchase-order line or a
-// transfer. Its SKU's promises are re-projected at once. Expecting the same
-// inbound again with the same values changes nothing; with other values it
-// is refused (use ChangeInbound).
+// transfer. Its SKU's promises are re-projected at once. The inbound's ID is
+// the command id: expecting the same ID again changes nothing, whatever the
+// values (change an inbound with ChangeInbound).
 func (e *Engine) ExpectInbound(ctx context.Context, in Inbound) error {
 	if err := validKey("Inbound.ID", in.ID); err != nil {
 		return err
