@@ -1,0 +1,161 @@
+package pgstore
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/backorderkit/backorderkit/backorder"
+)
+
+// Documents. A value is stored as the JSON the backorder package's types
+// encode to (their json tags, custom marshalers and all), in a jsonb
+// column, and read back by decoding that JSON. Every such value round-trips
+// through encoding/json exactly (times keep their nanoseconds and offset;
+// decimals their digits, whatever decimal.MarshalJSONWithoutQuotes says);
+// what jsonb changes (key order, white space) encoding/json ignores.
+//
+// jsonb and text cannot hold a NUL character, and encoding/json silently
+// replaces invalid UTF-8, so every string in a value is checked first.
+
+// encodeDoc checks the strings of v and encodes it. what names v in errors.
+func encodeDoc(what string, v any) ([]byte, error) {
+	if err := checkValue(what, reflect.ValueOf(v)); err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, &backorder.ValidationError{Field: what, Reason: "cannot be encoded: " + err.Error()}
+	}
+	return b, nil
+}
+
+// decodeDoc decodes a document read back into v.
+func decodeDoc(what string, b []byte, v any) error {
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("pgstore: decoding %s: %w", what, err)
+	}
+	return nil
+}
+
+// checkValue checks every string reachable through exported fields,
+// elements and map entries of v.
+func checkValue(path string, v reflect.Value) error {
+	switch v.Kind() {
+	case reflect.String:
+		return checkText(path, v.String())
+	case reflect.Struct:
+		t := v.Type()
+		for i := range v.NumField() {
+			if f := t.Field(i); f.IsExported() && mayHoldString(f.Type) {
+				if err := checkValue(path+"."+f.Name, v.Field(i)); err != nil {
+					return err
+				}
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if !mayHoldString(v.Type().Elem()) {
+			return nil
+		}
+		for i := range v.Len() {
+			if err := checkValue(fmt.Sprintf("%s[%d]", path, i), v.Index(i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			p := fmt.Sprintf("%s[%v]", path, iter.Key())
+			if err := checkValue(p, iter.Key()); err != nil {
+				return err
+			}
+			if err := checkValue(p, iter.Value()); err != nil {
+				return err
+			}
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return checkValue(path, v.Elem())
+		}
+	}
+	return nil
+}
+
+// mayHoldString reports whether a value of type t can hold a string
+// (conservatively: interfaces and pointers may).
+func mayHoldString(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.String, reflect.Struct, reflect.Map, reflect.Pointer, reflect.Interface:
+		return true
+	case reflect.Slice, reflect.Array:
+		return mayHoldString(t.Elem())
+	}
+	return false
+}
+
+// checkText rejects what PostgreSQL text and jsonb cannot hold: a NUL
+// character or invalid UTF-8. Every other string, quotes and all, is
+// stored as given.
+func checkText(field, s string) error {
+	if strings.IndexByte(s, 0) >= 0 {
+		return &backorder.ValidationError{Field: field, Reason: "contains a NUL character, which PostgreSQL text cannot store"}
+	}
+	if !utf8.ValidString(s) {
+		return &backorder.ValidationError{Field: field, Reason: "is not valid UTF-8, which PostgreSQL text requires"}
+	}
+	return nil
+}
+
+// Key columns. Times are timestamptz: microseconds, truncated as pgx's
+// binary encoding does; the zero time is NULL.
+
+// tsArg encodes a time for a timestamptz parameter; the zero time is NULL.
+func tsArg(t time.Time) pgtype.Timestamptz {
+	if t.IsZero() {
+		return pgtype.Timestamptz{}
+	}
+	return pgtype.Timestamptz{Time: t, Valid: true}
+}
+
+// tsVal decodes a timestamptz column: NULL is the zero time, anything else
+// is in UTC.
+func tsVal(v pgtype.Timestamptz) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return v.Time.UTC()
+}
+
+// tsJSON is a time for a timestamptz field of a JSON record set: RFC 3339
+// in UTC, truncated to the microsecond, or null for the zero time.
+type tsJSON time.Time
+
+// MarshalJSON implements json.Marshaler.
+func (t tsJSON) MarshalJSON() ([]byte, error) {
+	tt := time.Time(t)
+	if tt.IsZero() {
+		return []byte("null"), nil
+	}
+	tt = tt.UTC().Truncate(time.Microsecond)
+	if y := tt.Year(); y < 1 || y > 9999 {
+		return nil, fmt.Errorf("time %v: year outside 1..9999", tt)
+	}
+	return []byte(`"` + tt.Format("2006-01-02T15:04:05.999999Z07:00") + `"`), nil
+}
+
+// uid encodes a UUID for a uuid column; the zero UUID is stored as is.
+func uid(u uuid.UUID) pgtype.UUID { return pgtype.UUID{Bytes: u, Valid: true} }
+
+// uuidVal decodes a uuid column: NULL is the zero UUID.
+func uuidVal(v pgtype.UUID) uuid.UUID {
+	if !v.Valid {
+		return uuid.Nil
+	}
+	return uuid.UUID(v.Bytes)
+}

@@ -1,0 +1,4 @@
+package pgstore
+
+// WrapError exposes wrapErr to the tests.
+var WrapError = wrapErr

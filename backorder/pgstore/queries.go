@@ -1,0 +1,225 @@
+package pgstore
+
+import "strings"
+
+// queries holds every statement with the store's schema filled in. All of
+// them take their values as parameters; the schema name is the only text
+// spliced in, and it is quoted.
+//
+// The writes that can move a row from one lock set to another (a line to
+// another order, an inbound line to another SKU, a book entry to another
+// customer) lock the set the row leaves in an "old" CTE, which the write
+// forces to run. The row's own lock, taken by an earlier statement, keeps
+// that set from changing under it.
+type queries struct {
+	beginWrite, beginRead string
+	lockExcl, lockShared  string
+
+	item, putItem                    string
+	supplier, putSupplier            string
+	location, locations, putLocation string
+
+	positions, putPosition string
+
+	inbound, inbounds, putInbound string
+
+	order, orderLines, putOrder, putOrderLines, openOrders string
+	lockOrderSKUs, lockShipmentSKUs                        string
+	line, putLine                                          string
+
+	book, bookHead, holders, customerBook, putBookEntry, deleteBookEntry string
+
+	shipment, shipments, putShipment string
+
+	invoice, invoices, putInvoice string
+
+	appendEvents, events, lockOutbox string
+
+	command, putCommand string
+
+	nextSequence, setSequence string
+
+	prefetchItems, prefetchPositions, prefetchBooks, prefetchLines, prefetchSequences string
+}
+
+const bookCols = `doc`
+
+func buildQueries(schema string) queries {
+	r := strings.NewReplacer("{s}", schema)
+	q := queries{
+		beginWrite: `BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE`,
+		beginRead:  `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`,
+		lockExcl:   `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS u(k)`,
+		lockShared: `SELECT pg_advisory_xact_lock_shared(hashtextextended(k, 0)) FROM unnest($1::text[]) AS u(k)`,
+
+		item: `SELECT doc FROM {s}.items WHERE sku = $1`,
+		putItem: `INSERT INTO {s}.items (sku, doc) VALUES ($1, $2)
+			ON CONFLICT (sku) DO UPDATE SET doc = EXCLUDED.doc`,
+
+		supplier: `SELECT doc FROM {s}.suppliers WHERE id = $1`,
+		putSupplier: `INSERT INTO {s}.suppliers (id, doc) VALUES ($1, $2)
+			ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc`,
+
+		location:  `SELECT name, rank FROM {s}.locations WHERE id = $1`,
+		locations: `SELECT id, name, rank FROM {s}.locations ORDER BY rank, id`,
+		putLocation: `INSERT INTO {s}.locations (id, name, rank) VALUES ($1, $2, $3)
+			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, rank = EXCLUDED.rank`,
+
+		positions: `SELECT location, on_hand, allocated, received, adjusted, shipped
+			FROM {s}.positions WHERE sku = $1 ORDER BY location`,
+		putPosition: `INSERT INTO {s}.positions (sku, location, on_hand, allocated, received, adjusted, shipped)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (sku, location) DO UPDATE SET on_hand = EXCLUDED.on_hand,
+			allocated = EXCLUDED.allocated, received = EXCLUDED.received,
+			adjusted = EXCLUDED.adjusted, shipped = EXCLUDED.shipped`,
+
+		inbound: `SELECT doc FROM {s}.inbounds WHERE id = $1`,
+		inbounds: `SELECT doc FROM {s}.inbounds WHERE sku = $1 AND qty > 0
+			ORDER BY expected NULLS FIRST, id`,
+		putInbound: `WITH old AS MATERIALIZED (
+				SELECT pg_advisory_xact_lock(hashtextextended($6 || sku, 0))
+				FROM {s}.inbounds WHERE id = $1 AND sku <> $2
+			)
+			INSERT INTO {s}.inbounds (id, sku, qty, expected, doc)
+			SELECT $1, $2, $3, $4, $5 WHERE (SELECT count(*) FROM old) >= 0
+			ON CONFLICT (id) DO UPDATE SET sku = EXCLUDED.sku, qty = EXCLUDED.qty,
+			expected = EXCLUDED.expected, doc = EXCLUDED.doc`,
+
+		order:      `SELECT doc FROM {s}.orders WHERE id = $1`,
+		orderLines: `SELECT doc FROM {s}.lines WHERE order_id = $1 ORDER BY pos`,
+		putOrder: `INSERT INTO {s}.orders (id, doc) VALUES ($1, $2)
+			ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc`,
+		// New lines go after the order's stored ones; a line that moves
+		// here from another order goes to the end too; the others keep
+		// their place.
+		putOrderLines: `WITH old AS MATERIALIZED (
+				SELECT pg_advisory_xact_lock(hashtextextended($3 || order_id::text, 0))
+				FROM {s}.lines WHERE id = ANY($4::uuid[]) AND order_id <> $1
+			)
+			INSERT INTO {s}.lines AS l (id, order_id, pos, sku, is_open, doc)
+			SELECT x.id, $1, coalesce((SELECT max(pos) FROM {s}.lines WHERE order_id = $1), 0) + x.ord,
+			x.sku, x.is_open, x.doc
+			FROM jsonb_to_recordset($2::jsonb) AS x(ord integer, id uuid, sku text, is_open boolean, doc jsonb)
+			WHERE (SELECT count(*) FROM old) >= 0
+			ORDER BY x.ord
+			ON CONFLICT (id) DO UPDATE SET order_id = EXCLUDED.order_id,
+			pos = CASE WHEN l.order_id = EXCLUDED.order_id THEN l.pos ELSE EXCLUDED.pos END,
+			sku = EXCLUDED.sku, is_open = EXCLUDED.is_open, doc = EXCLUDED.doc`,
+		openOrders: `SELECT DISTINCT order_id FROM {s}.lines WHERE is_open AND order_id > $1
+			ORDER BY order_id LIMIT $2`,
+		// lockOrderSKUs and lockShipmentSKUs lock the stock of every SKU on
+		// an order or shipment, in SKU order: see txn.lockSKUsFirst.
+		lockOrderSKUs: `SELECT pg_advisory_xact_lock(hashtextextended($2 || sku, 0))
+			FROM (SELECT DISTINCT sku FROM {s}.lines WHERE order_id = $1 ORDER BY 1) AS u`,
+		lockShipmentSKUs: `SELECT pg_advisory_xact_lock(hashtextextended($2 || sku, 0))
+			FROM (SELECT DISTINCT jsonb_path_query(doc, 'lax $.lines[*].sku') #>> '{}' COLLATE "C" AS sku
+			FROM {s}.shipments WHERE id = $1 ORDER BY 1) AS u WHERE sku IS NOT NULL`,
+		line: `SELECT doc FROM {s}.lines WHERE id = $1`,
+		putLine: `WITH old AS MATERIALIZED (
+				SELECT pg_advisory_xact_lock(hashtextextended($6 || order_id::text, 0))
+				FROM {s}.lines WHERE id = $1 AND order_id <> $2
+			)
+			INSERT INTO {s}.lines AS l (id, order_id, pos, sku, is_open, doc)
+			SELECT $1, $2, coalesce((SELECT max(pos) FROM {s}.lines WHERE order_id = $2), 0) + 1, $3, $4, $5
+			WHERE EXISTS (SELECT 1 FROM {s}.orders WHERE id = $2) AND (SELECT count(*) FROM old) >= 0
+			ON CONFLICT (id) DO UPDATE SET order_id = EXCLUDED.order_id,
+			pos = CASE WHEN l.order_id = EXCLUDED.order_id THEN l.pos ELSE EXCLUDED.pos END,
+			sku = EXCLUDED.sku, is_open = EXCLUDED.is_open, doc = EXCLUDED.doc`,
+
+		book: `SELECT ` + bookCols + ` FROM {s}.book WHERE sku = $1 AND backordered > 0
+			ORDER BY seq, line_id`,
+		bookHead: `SELECT ` + bookCols + ` FROM {s}.book WHERE sku = $1 AND backordered > 0
+			ORDER BY seq, line_id LIMIT $2`,
+		holders: `SELECT ` + bookCols + ` FROM {s}.book WHERE sku = $1 AND $2::text = ANY(holds)
+			ORDER BY seq, line_id`,
+		customerBook: `SELECT ` + bookCols + ` FROM {s}.book WHERE customer = $1 AND backordered > 0
+			ORDER BY placed NULLS FIRST, sku, seq, line_id`,
+		putBookEntry: `WITH old AS MATERIALIZED (
+				SELECT pg_advisory_xact_lock_shared(hashtextextended($9 || customer, 0))
+				FROM {s}.book WHERE sku = $1 AND line_id = $2 AND customer <> $3
+			)
+			INSERT INTO {s}.book (sku, line_id, customer, placed, seq, backordered, holds, doc)
+			SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE (SELECT count(*) FROM old) >= 0
+			ON CONFLICT (sku, line_id) DO UPDATE SET customer = EXCLUDED.customer,
+			placed = EXCLUDED.placed, seq = EXCLUDED.seq, backordered = EXCLUDED.backordered,
+			holds = EXCLUDED.holds, doc = EXCLUDED.doc`,
+		deleteBookEntry: `WITH old AS MATERIALIZED (
+				SELECT pg_advisory_xact_lock_shared(hashtextextended($3 || customer, 0))
+				FROM {s}.book WHERE sku = $1 AND line_id = $2
+			)
+			DELETE FROM {s}.book WHERE sku = $1 AND line_id = $2 AND (SELECT count(*) FROM old) >= 0`,
+
+		shipment:  `SELECT doc FROM {s}.shipments WHERE id = $1`,
+		shipments: `SELECT doc FROM {s}.shipments WHERE order_id = $1 ORDER BY created_at NULLS FIRST, id`,
+		putShipment: `WITH old AS MATERIALIZED (
+				SELECT pg_advisory_xact_lock(hashtextextended($5 || order_id::text, 0))
+				FROM {s}.shipments WHERE id = $1 AND order_id <> $2
+			)
+			INSERT INTO {s}.shipments (id, order_id, created_at, doc)
+			SELECT $1, $2, $3, $4 WHERE (SELECT count(*) FROM old) >= 0
+			ON CONFLICT (id) DO UPDATE SET order_id = EXCLUDED.order_id,
+			created_at = EXCLUDED.created_at, doc = EXCLUDED.doc`,
+
+		invoice: `SELECT doc FROM {s}.invoices WHERE id = $1`,
+		invoices: `SELECT doc FROM {s}.invoices WHERE order_id = $1
+			ORDER BY issued_at NULLS FIRST, number, id`,
+		putInvoice: `WITH old AS MATERIALIZED (
+				SELECT pg_advisory_xact_lock(hashtextextended($6 || order_id::text, 0))
+				FROM {s}.invoices WHERE id = $1 AND order_id <> $2
+			)
+			INSERT INTO {s}.invoices (id, order_id, issued_at, number, doc)
+			SELECT $1, $2, $3, $4, $5 WHERE (SELECT count(*) FROM old) >= 0
+			ON CONFLICT (id) DO UPDATE SET order_id = EXCLUDED.order_id,
+			issued_at = EXCLUDED.issued_at, number = EXCLUDED.number, doc = EXCLUDED.doc`,
+
+		// The outbox head's row lock, held to COMMIT, queues appenders, so
+		// sequence numbers commit in order and a rolled-back append's
+		// numbers are handed out again.
+		appendEvents: `WITH h AS (
+				UPDATE {s}.outbox_head SET seq = seq + $1 WHERE id = 1 RETURNING seq - $1 AS base
+			), ins AS (
+				INSERT INTO {s}.events (seq, type, at, doc)
+				SELECT h.base + x.ord, x.type, x.at, x.doc
+				FROM h, jsonb_to_recordset($2::jsonb) AS x(ord bigint, type text, at timestamptz, doc jsonb)
+			)
+			SELECT base FROM h`,
+		events:     `SELECT seq, doc FROM {s}.events WHERE seq > $1 ORDER BY seq LIMIT $2`,
+		lockOutbox: `SELECT 1 FROM {s}.outbox_head WHERE id = 1 FOR UPDATE`,
+
+		command: `SELECT result, at FROM {s}.commands WHERE key = $1`,
+		putCommand: `INSERT INTO {s}.commands (key, result, at) VALUES ($1, $2, $3)
+			ON CONFLICT (key) DO NOTHING`,
+
+		nextSequence: `INSERT INTO {s}.sequences AS q (name, value) VALUES ($1, 1)
+			ON CONFLICT (name) DO UPDATE SET value = q.value + 1 RETURNING value`,
+		setSequence: `INSERT INTO {s}.sequences (name, value) VALUES ($1, $2)
+			ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
+
+		prefetchItems: `SELECT sku, doc FROM {s}.items WHERE sku = ANY($1::text[])`,
+		prefetchPositions: `SELECT sku, location, on_hand, allocated, received, adjusted, shipped
+			FROM {s}.positions WHERE sku = ANY($1::text[]) ORDER BY sku, location`,
+		prefetchBooks: `SELECT sku, doc FROM (
+				SELECT sku, doc, seq, line_id,
+				row_number() OVER (PARTITION BY sku ORDER BY seq, line_id) AS n
+				FROM {s}.book WHERE sku = ANY($1::text[]) AND backordered > 0
+			) AS b WHERE n <= $2 ORDER BY sku, seq, line_id`,
+		prefetchLines:     `SELECT id, doc FROM {s}.lines WHERE id = ANY($1::uuid[])`,
+		prefetchSequences: `SELECT name, value FROM {s}.sequences WHERE name = ANY($1::text[])`,
+	}
+	for _, p := range []*string{
+		&q.item, &q.putItem, &q.supplier, &q.putSupplier, &q.location, &q.locations, &q.putLocation,
+		&q.positions, &q.putPosition,
+		&q.inbound, &q.inbounds, &q.putInbound,
+		&q.order, &q.orderLines, &q.putOrder, &q.putOrderLines, &q.openOrders,
+		&q.lockOrderSKUs, &q.lockShipmentSKUs, &q.line, &q.putLine,
+		&q.book, &q.bookHead, &q.holders, &q.customerBook, &q.putBookEntry, &q.deleteBookEntry,
+		&q.shipment, &q.shipments, &q.putShipment,
+		&q.invoice, &q.invoices, &q.putInvoice,
+		&q.appendEvents, &q.events, &q.lockOutbox,
+		&q.command, &q.putCommand, &q.nextSequence, &q.setSequence,
+		&q.prefetchItems, &q.prefetchPositions, &q.prefetchBooks, &q.prefetchLines, &q.prefetchSequences,
+	} {
+		*p = r.Replace(*p)
+	}
+	return q
+}

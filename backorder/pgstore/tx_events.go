@@ -1,0 +1,183 @@
+package pgstore
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/backorderkit/backorderkit/backorder"
+)
+
+// eventRow is an event in the JSON record set that AppendEvents sends.
+type eventRow struct {
+	Ord  int             `json:"ord"`
+	Type string          `json:"type"`
+	At   tsJSON          `json:"at"`
+	Doc  json.RawMessage `json:"doc"`
+}
+
+// AppendEvents implements backorder.EventTx. It increments the outbox
+// head in this transaction: the head's row lock, held until COMMIT, makes
+// appenders commit in sequence order, and a rollback returns the numbers.
+func (t *txn) AppendEvents(evs []backorder.Event) error {
+	if err := t.check(true); err != nil {
+		return err
+	}
+	if len(evs) == 0 {
+		return nil
+	}
+	rows := make([]eventRow, len(evs))
+	for i, e := range evs {
+		e.Seq = 0
+		doc, err := encodeDoc(fmt.Sprintf("Events[%d]", i), e)
+		if err != nil {
+			return err
+		}
+		rows[i] = eventRow{Ord: i + 1, Type: string(e.Type), At: tsJSON(e.At), Doc: doc}
+	}
+	js, err := json.Marshal(rows)
+	if err != nil {
+		return &backorder.ValidationError{Field: "Events", Reason: err.Error()}
+	}
+	var base int64
+	found := false
+	err = t.send("AppendEvents", stmt{sql: t.s.q.appendEvents, args: []any{int64(len(evs)), string(js)},
+		rows: func(rows pgx.Rows) error {
+			for rows.Next() {
+				if err := rows.Scan(&base); err != nil {
+					return err
+				}
+				found = true
+			}
+			return rows.Err()
+		}})
+	if err != nil {
+		return err
+	}
+	if !found {
+		t.err = fmt.Errorf("pgstore: AppendEvents: the outbox head row is missing; was Migrate run?")
+		return t.err
+	}
+	for i := range evs {
+		evs[i].Seq = uint64(base) + uint64(i) + 1
+	}
+	return nil
+}
+
+// Events implements backorder.EventTx. Inside Update it locks the outbox
+// head, so no append can commit between the read and the end of the
+// transaction.
+func (t *txn) Events(after uint64, limit int) ([]backorder.Event, error) {
+	if err := t.check(false); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || after >= math.MaxInt64 {
+		return nil, nil
+	}
+	if !t.readOnly {
+		t.queue(stmt{sql: t.s.q.lockOutbox})
+	}
+	var out []backorder.Event
+	err := t.send("Events", stmt{sql: t.s.q.events, args: []any{int64(after), int64(limit)}, rows: func(rows pgx.Rows) error {
+		for rows.Next() {
+			var seq int64
+			var doc []byte
+			if err := rows.Scan(&seq, &doc); err != nil {
+				return err
+			}
+			var e backorder.Event
+			if err := decodeDoc("event", doc, &e); err != nil {
+				return err
+			}
+			e.Seq = uint64(seq)
+			out = append(out, e)
+		}
+		return rows.Err()
+	}})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Command implements backorder.CommandTx.
+func (t *txn) Command(key string) (backorder.Command, error) {
+	if err := t.check(false); err != nil {
+		return backorder.Command{}, err
+	}
+	if checkText("key", key) != nil {
+		return backorder.Command{}, notFound("command", key)
+	}
+	t.lock(lockExcl, t.key(kindCommand, key))
+	c := backorder.Command{Key: key}
+	found := false
+	err := t.send("Command", stmt{sql: t.s.q.command, args: []any{key}, rows: func(rows pgx.Rows) error {
+		for rows.Next() {
+			var at pgtype.Timestamptz
+			var result []byte
+			if err := rows.Scan(&result, &at); err != nil {
+				return err
+			}
+			c.Result = result
+			c.At = tsVal(at)
+			found = true
+		}
+		return rows.Err()
+	}})
+	if err != nil {
+		return backorder.Command{}, err
+	}
+	if !found {
+		if !t.readOnly {
+			// Held under its lock, the key stays absent until this
+			// transaction writes it.
+			if t.absentCmds == nil {
+				t.absentCmds = make(map[string]struct{})
+			}
+			t.absentCmds[key] = struct{}{}
+		}
+		return backorder.Command{}, notFound("command", key)
+	}
+	return c, nil
+}
+
+// PutCommand implements backorder.CommandTx.
+func (t *txn) PutCommand(c backorder.Command) error {
+	if err := t.check(true); err != nil {
+		return err
+	}
+	if err := checkText("Command.Key", c.Key); err != nil {
+		return err
+	}
+	t.lock(lockExcl, t.key(kindCommand, c.Key))
+	var result []byte
+	if c.Result != nil {
+		result = slices.Clone([]byte(c.Result))
+	}
+	put := stmt{sql: t.s.q.putCommand, args: []any{c.Key, result, tsArg(c.At)}}
+	if _, ok := t.absentCmds[c.Key]; ok {
+		delete(t.absentCmds, c.Key)
+		put.tag = func(ct pgconn.CommandTag) error {
+			if ct.RowsAffected() == 0 {
+				return fmt.Errorf("command %q already recorded: %w", c.Key, backorder.ErrConflict)
+			}
+			return nil
+		}
+		t.queue(put)
+		return nil
+	}
+	var affected int64
+	put.tag = func(ct pgconn.CommandTag) error { affected = ct.RowsAffected(); return nil }
+	if err := t.send("PutCommand", put); err != nil {
+		return err
+	}
+	if affected == 0 {
+		return fmt.Errorf("pgstore: command %q already recorded: %w", c.Key, backorder.ErrConflict)
+	}
+	return nil
+}
