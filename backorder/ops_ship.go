@@ -45,8 +45,9 @@ type OrderPlan struct {
 }
 
 // planOrder decides what of o ships at now, by its ship policies, ship
-// groups, dates and thresholds. It reads nothing but o.
-func planOrder(o *Order, now time.Time, locRank func(string) int) OrderPlan {
+// groups, dates and thresholds. It reads nothing but o. The plans' Value is
+// filled only withValues (or when the order has a minimum value).
+func planOrder(o *Order, now time.Time, locRank func(string) int, withValues bool) OrderPlan {
 	plan := OrderPlan{OrderID: o.ID}
 	policy := func(l *Line) ShipPolicy {
 		if l.ShipPolicy != "" {
@@ -101,7 +102,10 @@ func planOrder(o *Order, now time.Time, locRank func(string) int) OrderPlan {
 
 	byLoc := map[string]*ShipmentPlan{}
 	var total int64
-	value := decimal.Zero
+	// Money is computed only when someone reads it: decimal arithmetic
+	// allocates, and shipping an order needs no value unless a minimum
+	// value holds it.
+	values := withValues || o.MinShipValue.IsPositive()
 	completes := true
 	for i := range o.Lines {
 		l := &o.Lines[i]
@@ -124,19 +128,25 @@ func planOrder(o *Order, now time.Time, locRank func(string) int) OrderPlan {
 				p = &ShipmentPlan{OrderID: o.ID, Location: a.Location, Value: decimal.Zero}
 				byLoc[a.Location] = p
 			}
-			v := l.UnitPrice.Mul(decimal.NewFromInt(q))
 			p.Lines = append(p.Lines, ShipmentLine{LineID: l.ID, SKU: l.SKU, Qty: q})
 			p.Qty += q
-			p.Value = p.Value.Add(v)
+			if values {
+				p.Value = p.Value.Add(l.UnitPrice.Mul(decimal.NewFromInt(q)))
+			}
 			total += q
-			value = value.Add(v)
 		}
 	}
 	if len(byLoc) == 0 {
 		return plan
 	}
-	below := (o.MinShipQty > 0 && total < o.MinShipQty) ||
-		(o.MinShipValue.IsPositive() && value.LessThan(o.MinShipValue))
+	below := o.MinShipQty > 0 && total < o.MinShipQty
+	if o.MinShipValue.IsPositive() {
+		value := decimal.Zero
+		for _, p := range byLoc {
+			value = value.Add(p.Value)
+		}
+		below = below || value.LessThan(o.MinShipValue)
+	}
 	if below && !completes && (o.HoldUntil.IsZero() || now.Before(o.HoldUntil)) {
 		for i := range o.Lines {
 			if ok[i] {
@@ -185,7 +195,7 @@ func (e *Engine) PlanShipments(ctx context.Context, orderID uuid.UUID) (OrderPla
 		if err != nil {
 			return err
 		}
-		plan = planOrder(&o, w.now, rank)
+		plan = planOrder(&o, w.now, rank, true)
 		return nil
 	})
 	return plan, err
@@ -231,7 +241,7 @@ func (e *Engine) PlanAll(ctx context.Context) ([]OrderPlan, error) {
 			return cmp.Compare(a.ID.String(), b.ID.String())
 		})
 		for i := range orders {
-			if p := planOrder(&orders[i], w.now, rank); len(p.Shipments) > 0 {
+			if p := planOrder(&orders[i], w.now, rank, true); len(p.Shipments) > 0 {
 				out = append(out, p)
 			}
 		}
@@ -301,14 +311,14 @@ func (w *work) ship(r ShipRequest) (ShipResult, error) {
 	if err != nil {
 		return ShipResult{}, err
 	}
-	plan := planOrder(&o, w.now, rank)
+	plan := planOrder(&o, w.now, rank, false)
 	if r.Consolidate && len(plan.Shipments) > 1 && r.Location == "" {
 		moved, err := w.consolidate(&o, plan)
 		if err != nil {
 			return ShipResult{}, err
 		}
 		if moved {
-			plan = planOrder(&o, w.now, rank)
+			plan = planOrder(&o, w.now, rank, false)
 		}
 	}
 	res := ShipResult{Held: plan.Held}
