@@ -59,8 +59,10 @@ func (w *work) allocateAt(s *skuState, loc string) error {
 		return err
 	}
 	// The first pass skips loc, which the policy has just served; later
-	// passes offer every location again.
-	for skip := loc; served; skip = "" {
+	// passes offer every location again. Each pass either serves the book
+	// (its backordered total falls) or moves holdings; the bound only
+	// guards against a custom policy that keeps moving them.
+	for skip, passes := loc, 0; served && passes <= 2*len(locs)+2; skip, passes = "", passes+1 {
 		served = false
 		for _, l := range locs {
 			if l.ID == skip || s.available(l.ID) <= 0 {
@@ -76,8 +78,9 @@ func (w *work) allocateAt(s *skuState, loc string) error {
 	return nil
 }
 
-// allocateOnce runs the policy once at loc and reports whether the book's
-// backordered total went down.
+// allocateOnce runs the policy once at loc and reports whether it changed
+// what lines wait for: the book's backordered total went down, or a line
+// lost stock to preemption (and may now take stock elsewhere).
 func (w *work) allocateOnce(s *skuState, loc string) (bool, error) {
 	if err := w.loadBook(s); err != nil {
 		return false, err
@@ -122,6 +125,7 @@ func (w *work) allocateOnce(s *skuState, loc string) (bool, error) {
 		}
 	}
 	var net int64
+	moved := false
 	for i, g := range grants {
 		if g == 0 {
 			continue
@@ -132,19 +136,38 @@ func (w *work) allocateOnce(s *skuState, loc string) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		l.Backordered -= g
 		l.addAllocation(loc, g)
 		s.position(loc).Allocated += g
+		if g > 0 {
+			l.Backordered -= g
+			w.emit(Event{Type: LineAllocated, OrderID: l.OrderID, LineID: l.ID, SKU: l.SKU, Location: loc, Qty: g})
+		} else {
+			moved = true
+			w.emit(Event{Type: LineDeallocated, OrderID: l.OrderID, LineID: l.ID, SKU: l.SKU, Location: loc, Qty: -g, Reason: "preempted"})
+			w.unallocated(s, l, -g, "preempted", false)
+		}
 		if err := w.touchEntry(s, l, e); err != nil {
 			return false, err
 		}
-		if g > 0 {
-			w.emit(Event{Type: LineAllocated, OrderID: l.OrderID, LineID: l.ID, SKU: l.SKU, Location: loc, Qty: g})
-		} else {
-			w.emit(Event{Type: LineDeallocated, OrderID: l.OrderID, LineID: l.ID, SKU: l.SKU, Location: loc, Qty: -g, Reason: "preempted"})
-		}
 	}
-	return net > 0, nil
+	return net > 0 || moved, nil
+}
+
+// unallocated settles q units a line lost (to preemption, a shrink or a
+// released shipment): back to the book for an item that takes backorders
+// (announced with LineBackordered when announce says so), cancelled for one
+// that does not, since nothing waits for it.
+func (w *work) unallocated(s *skuState, l *Line, q int64, why string, announce bool) {
+	if s.item.Status.orDefault() == Replenishable {
+		l.Backordered += q
+		if announce {
+			w.emit(Event{Type: LineBackordered, OrderID: l.OrderID, LineID: l.ID, SKU: l.SKU, Qty: q, Reason: why})
+		}
+		return
+	}
+	l.Cancelled += q
+	l.CancelReason = string(s.item.Status)
+	w.emit(Event{Type: LineCancelled, OrderID: l.OrderID, LineID: l.ID, SKU: l.SKU, Qty: q, Reason: string(s.item.Status)})
 }
 
 // waitingDemands returns the SKU's waiting entries, by Seq, and their

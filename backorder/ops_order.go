@@ -387,7 +387,7 @@ func (w *work) cancel(c Cancellation) (CancelResult, error) {
 	}
 	res := CancelResult{OrderID: o.ID}
 	released := map[string]map[string]int64{} // sku → location → qty
-	var skus []string
+	var skus, touched []string
 	for _, id := range targets {
 		l, err := w.line(id)
 		if err != nil {
@@ -403,6 +403,9 @@ func (w *work) cancel(c Cancellation) (CancelResult, error) {
 		s, err := w.sku(l.SKU)
 		if err != nil {
 			return CancelResult{}, err
+		}
+		if !slices.Contains(touched, l.SKU) {
+			touched = append(touched, l.SKU)
 		}
 		fromBook := min(q, l.Backordered)
 		l.Backordered -= fromBook
@@ -439,14 +442,17 @@ func (w *work) cancel(c Cancellation) (CancelResult, error) {
 	}
 	mark := len(w.events)
 	for _, sku := range skus {
-		s := w.skus[sku]
 		for _, loc := range locs {
 			if q := released[sku][loc.ID]; q > 0 {
 				res.Released = append(res.Released, LocQty{Location: loc.ID, Qty: q})
-				if err := w.allocateAt(s, loc.ID); err != nil {
-					return CancelResult{}, err
-				}
 			}
+		}
+	}
+	// Freed stock goes to the book; and a line whose backorder shrank
+	// may now fit stock that its minimum or case pack held back anywhere.
+	for _, sku := range touched {
+		if err := w.allocateAll(w.skus[sku]); err != nil {
+			return CancelResult{}, err
 		}
 	}
 	res.Reallocated, _ = w.grantsSince(mark)

@@ -614,8 +614,8 @@ func (e *Engine) VoidShipment(ctx context.Context, v VoidRequest) (Shipment, err
 				}
 				l.addAllocation(sh.Location, -sl.Qty)
 				s.position(sh.Location).Allocated -= sl.Qty
-				l.Backordered += sl.Qty
 				w.emit(Event{Type: LineDeallocated, OrderID: l.OrderID, LineID: l.ID, SKU: l.SKU, Location: sh.Location, Qty: sl.Qty, Reason: "shipment_voided"})
+				w.unallocated(s, l, sl.Qty, "shipment_voided", false)
 				if !slices.Contains(skus, s) {
 					skus = append(skus, s)
 				}

@@ -13,9 +13,10 @@ import (
 	"github.com/backorderkit/backorderkit/allocation"
 )
 
-// PutItem creates or replaces an item. Making an item Discontinued cancels
-// every backordered quantity of its book (out of stock: nothing waits for
-// it); a changed policy or case pack re-runs allocation over its stock.
+// PutItem creates or replaces an item. Making an item Discontinued or
+// NoBackorder cancels every backordered quantity of its book (nothing waits
+// for an item that takes no backorders); a changed policy or case pack
+// re-runs allocation over its stock.
 // Putting an item equal to the stored one changes nothing.
 func (e *Engine) PutItem(ctx context.Context, it Item) error {
 	if err := validateItem(it, e.policies); err != nil {
@@ -43,8 +44,9 @@ func (e *Engine) PutItem(ctx context.Context, it Item) error {
 			if err != nil {
 				return err
 			}
-			if it.Status == Discontinued {
-				if err := w.cancelWaiting(s, "discontinued"); err != nil {
+			if it.Status != Replenishable {
+				// Nothing waits for an item that takes no backorders.
+				if err := w.cancelWaiting(s, string(it.Status)); err != nil {
 					return err
 				}
 			}
@@ -234,8 +236,12 @@ func (w *work) adjust(sku, loc string, delta func(onHand int64) (int64, error), 
 		if err := w.shrink(s, loc, pos.Allocated-pos.OnHand); err != nil {
 			return StockResult{}, err
 		}
-	}
-	if err := w.allocateAt(s, loc); err != nil {
+		// The lines that lost stock wait again, and stock that minimums or
+		// case packs held back at other locations may fit them now.
+		if err := w.allocateAll(s); err != nil {
+			return StockResult{}, err
+		}
+	} else if err := w.allocateAt(s, loc); err != nil {
 		return StockResult{}, err
 	}
 	res := StockResult{Position: *s.position(loc)}
@@ -278,15 +284,7 @@ func (w *work) shrink(s *skuState, loc string, qty int64) error {
 		l.addAllocation(loc, -take)
 		s.position(loc).Allocated -= take
 		w.emit(Event{Type: LineDeallocated, OrderID: l.OrderID, LineID: l.ID, SKU: l.SKU, Location: loc, Qty: take, Reason: "stock_adjusted"})
-		switch s.item.Status.orDefault() {
-		case Replenishable:
-			l.Backordered += take
-			w.emit(Event{Type: LineBackordered, OrderID: l.OrderID, LineID: l.ID, SKU: l.SKU, Qty: take, Reason: "stock_adjusted"})
-		default:
-			l.Cancelled += take
-			l.CancelReason = string(s.item.Status)
-			w.emit(Event{Type: LineCancelled, OrderID: l.OrderID, LineID: l.ID, SKU: l.SKU, Qty: take, Reason: string(s.item.Status)})
-		}
+		w.unallocated(s, l, take, "stock_adjusted", true)
 		if err := w.touch(s, l); err != nil {
 			return err
 		}

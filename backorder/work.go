@@ -448,6 +448,15 @@ func (w *work) touchEntry(s *skuState, l *Line, e *BookEntry) error {
 	if e == nil {
 		e = s.entry(l.ID)
 	}
+	if e == nil && !s.bookLoaded {
+		// A waiting line's entry carries its stored promise, which a
+		// rebuilt entry would drop (raising PromiseChanged for a date that
+		// did not move): read the book before building one.
+		if err := w.loadBook(s); err != nil {
+			return err
+		}
+		e = s.entry(l.ID)
+	}
 	if e == nil {
 		// The line's entry was not read (it had nothing open, or it holds
 		// stock at a location whose holders were not read): build it from
