@@ -3,6 +3,7 @@ package backorder
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 	"time"
 
@@ -457,9 +458,12 @@ func (w *work) consolidate(o *Order, plan OrderPlan) (bool, error) {
 				}
 			}
 		}
+		// SKUs in sorted order, never map order: the same inputs must give
+		// the same events (invariant 8).
+		skus := slices.Sorted(maps.Keys(released))
 		for _, l := range locs {
-			for sku, at := range released {
-				if at[l.ID] {
+			for _, sku := range skus {
+				if released[sku][l.ID] {
 					if err := w.allocateAt(w.skus[sku], l.ID); err != nil {
 						return false, err
 					}

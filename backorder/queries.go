@@ -2,6 +2,7 @@ package backorder
 
 import (
 	"context"
+	"math"
 
 	"github.com/google/uuid"
 
@@ -70,6 +71,7 @@ func (e *Engine) CustomerBook(ctx context.Context, customer string) ([]BookEntry
 }
 
 // Availability is a SKU's stock across locations, with expected supply.
+// Its totals saturate at max int64 rather than overflow.
 type Availability struct {
 	SKU       string `json:"sku"`
 	OnHand    int64  `json:"on_hand"`
@@ -99,8 +101,9 @@ func (e *Engine) Availability(ctx context.Context, sku string) (Availability, er
 			return err
 		}
 		for _, p := range a.Positions {
-			a.OnHand += p.OnHand
-			a.Allocated += p.Allocated
+			// Totals over locations saturate at max int64 rather than wrap.
+			a.OnHand = satAdd(a.OnHand, p.OnHand)
+			a.Allocated = satAdd(a.Allocated, p.Allocated)
 		}
 		a.Available = a.OnHand - a.Allocated
 		if a.Inbound, err = tx.Inbounds(sku); err != nil {
@@ -111,7 +114,7 @@ func (e *Engine) Availability(ctx context.Context, sku string) (Availability, er
 			return err
 		}
 		for _, en := range book {
-			a.Backordered += en.Backordered
+			a.Backordered = satAdd(a.Backordered, en.Backordered)
 		}
 		return nil
 	})
@@ -135,4 +138,12 @@ func (e *Engine) Events(ctx context.Context, after uint64, limit int) ([]Event, 
 		return err
 	})
 	return out, err
+}
+
+// satAdd adds two non-negative quantities, saturating at max int64.
+func satAdd(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }
