@@ -17,7 +17,11 @@ import (
 func newMemStore(*testing.T) backorder.Store { return memstore.New() }
 
 func TestSimulation(t *testing.T) {
-	sim.Run(t, newMemStore, sim.Options{Parallel: true})
+	o := sim.Options{Parallel: true}
+	if testing.Short() {
+		o.Seeds = 20 // -short is for quick checks; CI runs the default 200
+	}
+	sim.Run(t, newMemStore, o)
 }
 
 func TestSimulationConcurrent(t *testing.T) {
