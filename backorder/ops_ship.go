@@ -504,12 +504,9 @@ func (e *Engine) ConfirmShipment(ctx context.Context, c Confirmation) (Shipment,
 		return Shipment{}, err
 	}
 	return command(ctx, e, "confirm/"+c.ShipmentID.String(), func(w *work) (Shipment, error) {
-		sh, err := w.tx.Shipment(c.ShipmentID)
+		sh, err := w.createdShipment(c.ShipmentID, "Confirmation.ShipmentID")
 		if err != nil {
-			return Shipment{}, notFound(err, "shipment", c.ShipmentID.String())
-		}
-		if sh.Status != ShipmentStatusCreated {
-			return Shipment{}, invalid("Confirmation.ShipmentID", "shipment %s is %s, not created", sh.ID, sh.Status)
+			return Shipment{}, err
 		}
 		for _, sl := range sh.Lines {
 			l, err := w.line(sl.LineID)
@@ -554,6 +551,19 @@ func (e *Engine) ConfirmShipment(ctx context.Context, c Confirmation) (Shipment,
 	})
 }
 
+// createdShipment reads a shipment that may still be confirmed or voided:
+// one in status created. field names the request's field in the error.
+func (w *work) createdShipment(id uuid.UUID, field string) (Shipment, error) {
+	sh, err := w.tx.Shipment(id)
+	if err != nil {
+		return Shipment{}, notFound(err, "shipment", id.String())
+	}
+	if sh.Status != ShipmentStatusCreated {
+		return Shipment{}, invalid(field, "shipment %s is %s, not created", sh.ID, sh.Status)
+	}
+	return sh, nil
+}
+
 // completeIfDone raises OrderCompleted when nothing of the order is open.
 func (w *work) completeIfDone(orderID uuid.UUID) error {
 	o, err := w.tx.Order(orderID)
@@ -594,12 +604,9 @@ func (e *Engine) VoidShipment(ctx context.Context, v VoidRequest) (Shipment, err
 		return Shipment{}, err
 	}
 	return command(ctx, e, "void/"+v.ShipmentID.String(), func(w *work) (Shipment, error) {
-		sh, err := w.tx.Shipment(v.ShipmentID)
+		sh, err := w.createdShipment(v.ShipmentID, "VoidRequest.ShipmentID")
 		if err != nil {
-			return Shipment{}, notFound(err, "shipment", v.ShipmentID.String())
-		}
-		if sh.Status != ShipmentStatusCreated {
-			return Shipment{}, invalid("VoidRequest.ShipmentID", "shipment %s is %s, not created", sh.ID, sh.Status)
+			return Shipment{}, err
 		}
 		var skus []*skuState
 		for _, sl := range sh.Lines {
