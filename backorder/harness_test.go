@@ -104,67 +104,49 @@ func (h *harness) order(customer string, prio int32, lines ...lineSpec) backorde
 	return o
 }
 
-// place places the order, checks the invariants, and checks that placing it
-// again returns the same result and changes nothing.
-func (h *harness) place(o backorder.Order) backorder.PlaceResult {
+// command runs one command on the engine, checks the invariants, and
+// checks that running it again with the same id returns the same result and
+// changes nothing (invariant 6).
+func command[R any](h *harness, op func() (R, error)) R {
 	h.t.Helper()
 	h.tick(time.Minute)
-	res, err := h.eng.PlaceOrder(h.ctx, o)
+	res, err := op()
 	require.NoError(h.t, err)
-	h.orders = append(h.orders, o.ID)
 	h.check()
-	h.repeat(res, func() (any, error) { return h.eng.PlaceOrder(h.ctx, o) })
+	h.repeat(res, func() (any, error) { return op() })
 	return res
+}
+
+// place places the order (see command).
+func (h *harness) place(o backorder.Order) backorder.PlaceResult {
+	h.t.Helper()
+	h.orders = append(h.orders, o.ID)
+	return command(h, func() (backorder.PlaceResult, error) { return h.eng.PlaceOrder(h.ctx, o) })
 }
 
 func (h *harness) receive(r backorder.Receipt) backorder.ReceiveResult {
 	h.t.Helper()
-	h.tick(time.Minute)
-	res, err := h.eng.Receive(h.ctx, r)
-	require.NoError(h.t, err)
-	h.check()
-	h.repeat(res, func() (any, error) { return h.eng.Receive(h.ctx, r) })
-	return res
+	return command(h, func() (backorder.ReceiveResult, error) { return h.eng.Receive(h.ctx, r) })
 }
 
 func (h *harness) adjust(a backorder.Adjustment) backorder.StockResult {
 	h.t.Helper()
-	h.tick(time.Minute)
-	res, err := h.eng.AdjustStock(h.ctx, a)
-	require.NoError(h.t, err)
-	h.check()
-	h.repeat(res, func() (any, error) { return h.eng.AdjustStock(h.ctx, a) })
-	return res
+	return command(h, func() (backorder.StockResult, error) { return h.eng.AdjustStock(h.ctx, a) })
 }
 
 func (h *harness) count(c backorder.Count) backorder.StockResult {
 	h.t.Helper()
-	h.tick(time.Minute)
-	res, err := h.eng.CountStock(h.ctx, c)
-	require.NoError(h.t, err)
-	h.check()
-	h.repeat(res, func() (any, error) { return h.eng.CountStock(h.ctx, c) })
-	return res
+	return command(h, func() (backorder.StockResult, error) { return h.eng.CountStock(h.ctx, c) })
 }
 
 func (h *harness) cancel(c backorder.Cancellation) backorder.CancelResult {
 	h.t.Helper()
-	h.tick(time.Minute)
-	res, err := h.eng.Cancel(h.ctx, c)
-	require.NoError(h.t, err)
-	h.check()
-	h.repeat(res, func() (any, error) { return h.eng.Cancel(h.ctx, c) })
-	return res
+	return command(h, func() (backorder.CancelResult, error) { return h.eng.Cancel(h.ctx, c) })
 }
 
 func (h *harness) setPriority(p backorder.PriorityChange) backorder.PriorityResult {
 	h.t.Helper()
-	h.tick(time.Minute)
-	res, err := h.eng.SetPriority(h.ctx, p)
-	require.NoError(h.t, err)
-	h.check()
-	h.repeat(res, func() (any, error) { return h.eng.SetPriority(h.ctx, p) })
-	return res
+	return command(h, func() (backorder.PriorityResult, error) { return h.eng.SetPriority(h.ctx, p) })
 }
 
 // repeat runs a command again with the same id (invariant 6): the result

@@ -239,11 +239,7 @@ func (sc *scenario) run(w []string) {
 	case "ship":
 		a := args(w[3:])
 		r := backorder.ShipRequest{ID: w[1], OrderID: sc.id(w[2]), Location: a["loc"], Consolidate: a["consolidate"] == "true"}
-		h.tick(time.Minute)
-		res, err := h.eng.Ship(h.ctx, r)
-		require.NoError(sc.t, err)
-		h.check()
-		h.repeat(res, func() (any, error) { return h.eng.Ship(h.ctx, r) })
+		res := command(h, func() (backorder.ShipResult, error) { return h.eng.Ship(h.ctx, r) })
 		for i, s := range res.Shipments {
 			sc.name(s.ID, fmt.Sprintf("%s.%d", w[1], i+1))
 			fmt.Fprintf(&sc.out, "  shipment %s from %s:%s\n", sc.nameOf(s.ID), s.Location, sc.shipLines(s.Lines))
@@ -251,43 +247,23 @@ func (sc *scenario) run(w []string) {
 		sc.printHeld(res.Held)
 	case "confirm":
 		c := backorder.Confirmation{ShipmentID: sc.id(w[1]), Carrier: "DHL", Tracking: "T-" + w[1]}
-		h.tick(time.Minute)
-		res, err := h.eng.ConfirmShipment(h.ctx, c)
-		require.NoError(sc.t, err)
-		h.check()
-		h.repeat(res, func() (any, error) { return h.eng.ConfirmShipment(h.ctx, c) })
+		res := command(h, func() (backorder.Shipment, error) { return h.eng.ConfirmShipment(h.ctx, c) })
 		fmt.Fprintf(&sc.out, "  %s %s\n", sc.nameOf(res.ID), res.Status)
 	case "void":
 		v := backorder.VoidRequest{ShipmentID: sc.id(w[1]), Release: args(w[2:])["release"] == "true"}
-		h.tick(time.Minute)
-		res, err := h.eng.VoidShipment(h.ctx, v)
-		require.NoError(sc.t, err)
-		h.check()
-		h.repeat(res, func() (any, error) { return h.eng.VoidShipment(h.ctx, v) })
+		res := command(h, func() (backorder.Shipment, error) { return h.eng.VoidShipment(h.ctx, v) })
 		fmt.Fprintf(&sc.out, "  %s %s\n", sc.nameOf(res.ID), res.Status)
 	case "return":
 		r := backorder.ReturnRequest{ID: w[1], ShipmentID: sc.id(w[2]), Lines: []backorder.ReturnLine{{LineID: sc.id(w[3]), Qty: sc.num(w[4])}}, Reason: "damaged"}
-		h.tick(time.Minute)
-		res, err := h.eng.ReturnShipment(h.ctx, r)
-		require.NoError(sc.t, err)
-		h.check()
-		h.repeat(res, func() (any, error) { return h.eng.ReturnShipment(h.ctx, r) })
+		res := command(h, func() (backorder.Shipment, error) { return h.eng.ReturnShipment(h.ctx, r) })
 		fmt.Fprintf(&sc.out, "  %s:%s\n", sc.nameOf(res.ID), sc.shipLines(res.Lines))
 	case "invoice":
 		id := sc.id(w[1])
-		h.tick(time.Minute)
-		res, err := h.eng.Invoice(h.ctx, id)
-		require.NoError(sc.t, err)
-		h.check()
-		h.repeat(res, func() (any, error) { return h.eng.Invoice(h.ctx, id) })
+		res := command(h, func() (backorder.Invoice, error) { return h.eng.Invoice(h.ctx, id) })
 		sc.printInvoice(res)
 	case "credit":
 		r := backorder.CreditRequest{ID: w[1], ShipmentID: sc.id(w[2]), Returns: []backorder.ReturnLine{{LineID: sc.id(w[3]), Qty: sc.num(w[4])}}, Reason: "returned"}
-		h.tick(time.Minute)
-		res, err := h.eng.Credit(h.ctx, r)
-		require.NoError(sc.t, err)
-		h.check()
-		h.repeat(res, func() (any, error) { return h.eng.Credit(h.ctx, r) })
+		res := command(h, func() (backorder.Invoice, error) { return h.eng.Credit(h.ctx, r) })
 		sc.printInvoice(res)
 	case "invoices":
 		invs, err := h.eng.Invoices(h.ctx, sc.id(w[1]))
@@ -308,18 +284,10 @@ func (sc *scenario) run(w []string) {
 		if q, ok := args(w[4:])["qty"]; ok {
 			c.Qty = sc.num(q)
 		}
-		h.tick(time.Minute)
-		res, err := h.eng.ChangeInbound(h.ctx, c)
-		require.NoError(sc.t, err)
-		h.check()
-		h.repeat(res, func() (any, error) { return h.eng.ChangeInbound(h.ctx, c) })
+		command(h, func() (backorder.Inbound, error) { return h.eng.ChangeInbound(h.ctx, c) })
 	case "cancel-inbound":
 		c := backorder.InboundCancel{ID: w[1], InboundID: w[2], Reason: "supplier cannot deliver"}
-		h.tick(time.Minute)
-		res, err := h.eng.CancelInbound(h.ctx, c)
-		require.NoError(sc.t, err)
-		h.check()
-		h.repeat(res, func() (any, error) { return h.eng.CancelInbound(h.ctx, c) })
+		command(h, func() (backorder.Inbound, error) { return h.eng.CancelInbound(h.ctx, c) })
 	case "promises":
 		ps, err := h.eng.Promises(h.ctx, sc.id(w[1]))
 		require.NoError(sc.t, err)
