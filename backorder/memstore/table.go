@@ -163,7 +163,17 @@ func (ix *sortedIndex[G, V]) remove(v V) {
 			delete(ix.groups, g)
 			continue
 		}
-		*p = slices.Delete(*p, i, i+1)
+		// Move the shorter side: old rows leave first (the earliest lines
+		// ship first), so a removal near the front costs almost nothing
+		// instead of a copy of the whole group.
+		if s := *p; i < len(s)/2 {
+			copy(s[1:i+1], s[:i])
+			var zero V
+			s[0] = zero
+			*p = s[1:]
+		} else {
+			*p = slices.Delete(s, i, i+1)
+		}
 	}
 }
 
