@@ -213,10 +213,25 @@ func (e *Engine) update(ctx context.Context, fn func(Tx) error) error {
 // set, whose changes, events and command record are written together.
 // fn's result must not point into the work's memory, which is reused.
 func command[R any](ctx context.Context, e *Engine, key string, fn func(w *work) (R, error)) (R, error) {
+	return hinted(ctx, e, key, nil, fn)
+}
+
+// hinted is command for an operation that knows what it will read: if the
+// Tx is a Prefetcher, hint fills in a Hint (the command key already set)
+// and the store is told before anything is read. hint runs only then, so
+// stores without the capability pay nothing for it.
+func hinted[R any](ctx context.Context, e *Engine, key string, hint func(*Hint), fn func(w *work) (R, error)) (R, error) {
 	var res R
 	err := e.update(ctx, func(tx Tx) error {
 		var zero R
 		res = zero
+		if p, ok := tx.(Prefetcher); ok && hint != nil {
+			h := Hint{Command: key}
+			hint(&h)
+			if err := p.Prefetch(h); err != nil {
+				return err
+			}
+		}
 		rec, err := tx.Command(key)
 		if err == nil {
 			return json.Unmarshal(rec.Result, &res)
@@ -251,6 +266,11 @@ func command[R any](ctx context.Context, e *Engine, key string, fn func(w *work)
 		return zero, err
 	}
 	return res, nil
+}
+
+// skuHint returns a hint for an operation on one SKU's stock and book.
+func skuHint(sku string) func(*Hint) {
+	return func(h *Hint) { h.SKUs = append(h.SKUs, sku) }
 }
 
 // view runs fn in a read-only transaction.

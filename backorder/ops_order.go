@@ -49,12 +49,27 @@ func (e *Engine) PlaceOrder(ctx context.Context, o Order) (PlaceResult, error) {
 	if err := validateOrder(&o); err != nil {
 		return PlaceResult{}, err
 	}
-	return command(ctx, e, commandKey("order/", o.ID), func(w *work) (PlaceResult, error) {
+	return hinted(ctx, e, commandKey("order/", o.ID), o.hint, func(w *work) (PlaceResult, error) {
 		// Each attempt works on its own copy: a retry after a conflict
 		// must start from the order as the caller gave it.
 		return w.placeOrder(w.placing(&o))
 	})
 }
+
+// hint names what placing o reads: its lines' SKUs and sequences, and its
+// line ids (each checked to be new).
+func (o *Order) hint(h *Hint) {
+	for i := range o.Lines {
+		l := &o.Lines[i]
+		h.SKUs = append(h.SKUs, l.SKU)
+		h.Lines = append(h.Lines, l.ID)
+		h.Sequences = append(h.Sequences, lineSequence(l.SKU))
+	}
+}
+
+// lineSequence names the sequence that numbers the lines of sku in arrival
+// order.
+func lineSequence(sku string) string { return "seq/" + sku }
 
 // placing copies o into the work's own order, which one attempt at placing
 // it changes. The copy's lines, each with room for an allocation at one
@@ -216,7 +231,7 @@ func (w *work) placeOrder(o *Order) (PlaceResult, error) {
 				return PlaceResult{}, err
 			}
 		}
-		seq, err := w.tx.NextSequence("seq/" + l.SKU)
+		seq, err := w.tx.NextSequence(lineSequence(l.SKU))
 		if err != nil {
 			return PlaceResult{}, err
 		}

@@ -41,7 +41,7 @@ func (e *Engine) Receive(ctx context.Context, r Receipt) (ReceiveResult, error) 
 	if err := validText("Receipt.InboundID", r.InboundID); err != nil {
 		return ReceiveResult{}, err
 	}
-	return command(ctx, e, "receive/"+r.ID, func(w *work) (ReceiveResult, error) {
+	return hinted(ctx, e, "receive/"+r.ID, skuHint(r.SKU), func(w *work) (ReceiveResult, error) {
 		return w.receive(r)
 	})
 }

@@ -177,7 +177,7 @@ func (e *Engine) AdjustStock(ctx context.Context, a Adjustment) (StockResult, er
 	if a.Delta == 0 {
 		return StockResult{}, invalid("Adjustment.Delta", "must not be 0")
 	}
-	return command(ctx, e, "adjust/"+a.ID, func(w *work) (StockResult, error) {
+	return hinted(ctx, e, "adjust/"+a.ID, skuHint(a.SKU), func(w *work) (StockResult, error) {
 		return w.adjust(a.SKU, a.Location, func(onHand int64) (int64, error) {
 			if (a.Delta > 0 && onHand > math.MaxInt64-a.Delta) || onHand+a.Delta < 0 {
 				return 0, invalid("Adjustment.Delta", "%d would take on hand %d out of [0, max int64]", a.Delta, onHand)
@@ -200,7 +200,7 @@ func (e *Engine) CountStock(ctx context.Context, c Count) (StockResult, error) {
 	if c.OnHand < 0 {
 		return StockResult{}, invalid("Count.OnHand", "must be ≥ 0, got %d", c.OnHand)
 	}
-	return command(ctx, e, "count/"+c.ID, func(w *work) (StockResult, error) {
+	return hinted(ctx, e, "count/"+c.ID, skuHint(c.SKU), func(w *work) (StockResult, error) {
 		return w.adjust(c.SKU, c.Location, func(onHand int64) (int64, error) {
 			return c.OnHand - onHand, nil
 		}, c.Reason)

@@ -194,3 +194,27 @@ type AppendTx interface {
 	// AppendBook appends Book(sku) to dst and returns the extended slice.
 	AppendBook(dst []BookEntry, sku string) ([]BookEntry, error)
 }
+
+// Prefetcher is an optional capability of a Tx, for stores where every read
+// is a round trip to a server. Before an operation reads anything, the
+// engine calls Prefetch with what the operation is about to read, so the
+// store can read it all at once (and take the locks those reads take, in
+// one order). The engine uses it when its Tx implements it; pgstore does.
+//
+// Prefetch changes nothing and promises nothing: later reads must return
+// what they would have returned without it (a store may serve them from
+// what Prefetch read, as long as the transaction has not written them
+// since). A store may ignore any part of the hint.
+type Prefetcher interface {
+	Prefetch(Hint) error
+}
+
+// Hint names what an operation is about to read: the command record of
+// its idempotency key, the items, stock positions and waiting books of
+// SKUs, lines by id, and the current values of named sequences.
+type Hint struct {
+	Command   string
+	SKUs      []string
+	Lines     []uuid.UUID
+	Sequences []string
+}
