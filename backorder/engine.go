@@ -270,7 +270,7 @@ func hinted[R any](ctx context.Context, e *Engine, key string, hint func(*Hint),
 
 // skuHint returns a hint for an operation on one SKU's stock and book.
 func skuHint(sku string) func(*Hint) {
-	return func(h *Hint) { h.SKUs = append(h.SKUs, sku) }
+	return func(h *Hint) { h.SKUs, h.Locations = append(h.SKUs, sku), true }
 }
 
 // view runs fn in a read-only transaction.

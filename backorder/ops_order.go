@@ -56,9 +56,11 @@ func (e *Engine) PlaceOrder(ctx context.Context, o Order) (PlaceResult, error) {
 	})
 }
 
-// hint names what placing o reads: its lines' SKUs and sequences, and its
-// line ids (each checked to be new).
+// hint names what placing o reads: the order and its line ids (each
+// checked to be new), the locations, and its lines' SKUs and sequences.
 func (o *Order) hint(h *Hint) {
+	h.Orders = append(h.Orders, o.ID)
+	h.Locations = true
 	for i := range o.Lines {
 		l := &o.Lines[i]
 		h.SKUs = append(h.SKUs, l.SKU)

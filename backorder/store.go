@@ -210,11 +210,25 @@ type Prefetcher interface {
 }
 
 // Hint names what an operation is about to read: the command record of
-// its idempotency key, the items, stock positions and waiting books of
-// SKUs, lines by id, and the current values of named sequences.
+// its idempotency key, orders (with their lines) by id, the list of
+// locations, the items, stock positions and waiting books of SKUs, lines by
+// id, and the current values of named sequences.
 type Hint struct {
 	Command   string
+	Orders    []uuid.UUID
+	Locations bool
 	SKUs      []string
 	Lines     []uuid.UUID
 	Sequences []string
+}
+
+// EventQueuer is an optional capability of a Tx. QueueEvents appends evs
+// to the outbox as AppendEvents does, with the same numbering guarantees,
+// but the store may number them as the transaction commits, and it does
+// not write the numbers back into evs (it keeps no reference to evs). The
+// engine, which does not read the numbers, uses it when its Tx implements
+// it: a store that numbers events under a lock held to commit (pgstore)
+// then holds that lock only while committing, not for a round trip more.
+type EventQueuer interface {
+	QueueEvents(evs []Event) error
 }

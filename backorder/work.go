@@ -582,6 +582,9 @@ func (w *work) flush() error {
 		}
 	}
 	if len(w.events) > 0 {
+		if q, ok := w.tx.(EventQueuer); ok {
+			return q.QueueEvents(w.events)
+		}
 		return w.tx.AppendEvents(w.events)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -69,6 +70,8 @@ type Store struct {
 	// schemas of one database never contend.
 	lockPrefix string
 	q          queries
+	// roundTrips counts the batches sent, for the tests.
+	roundTrips atomic.Int64
 }
 
 var _ backorder.Store = (*Store)(nil)

@@ -10,26 +10,26 @@ import (
 	"github.com/backorderkit/backorderkit/backorder"
 )
 
-// Prefetch reads in one round trip what an operation is about to read:
-// the items, positions and waiting books of skus, the lines, and the
-// current values of the named sequences. Later reads of them in the same
-// transaction (Item, Positions, Book, Line) return what Prefetch read
-// without a round trip, until the transaction writes them, and
-// NextSequence on a prefetched name hands out the next value without one.
+// Prefetch implements backorder.Prefetcher: it reads in one round trip
+// what an operation is about to read: the command record of h.Command, the
+// orders h.Orders with their lines, the locations if h.Locations, the
+// items, positions and waiting books of h.SKUs, the lines h.Lines, and the
+// current values of the sequences h.Sequences. Later reads of them in the
+// same transaction (Command, Order, Locations, Location, Item, Positions,
+// Book, Inbounds, Line) return what Prefetch read without a round trip, until the
+// transaction writes them, and NextSequence on a prefetched name hands out
+// the next value without one.
 //
 // In an Update, Prefetch first takes every lock those reads take, in one
-// statement and in one order (SKUs in byte order), so operations that
-// prefetch what they touch cannot deadlock on it.
-//
-// Prefetch is an optional capability, not part of backorder.Tx: an engine
-// that wants it asserts for it, and a store without it is read call by
-// call. A book longer than 64 waiting entries is left for Book to read.
-func (t *txn) Prefetch(skus []string, lines []uuid.UUID, sequences []string) error {
+// statement and in one order (keys in byte order), so operations that
+// prefetch what they touch cannot deadlock on it. A book longer than 64
+// waiting entries is left for Book to read.
+func (t *txn) Prefetch(h backorder.Hint) error {
 	if err := t.check(false); err != nil {
 		return err
 	}
 	var needSKUs []string
-	for _, s := range skus {
+	for _, s := range h.SKUs {
 		_, hasItem := t.items[s]
 		_, hasPos := t.pos[s]
 		if checkText("SKU", s) == nil && !(hasItem && hasPos) {
@@ -39,24 +39,35 @@ func (t *txn) Prefetch(skus []string, lines []uuid.UUID, sequences []string) err
 	slices.Sort(needSKUs)
 	needSKUs = slices.Compact(needSKUs)
 	var needLines []pgtype.UUID
-	for _, id := range lines {
+	for _, id := range h.Lines {
 		if _, ok := t.lines[id]; !ok {
 			needLines = append(needLines, uid(id))
 		}
 	}
 	var needSeqs []string
 	if !t.readOnly {
-		for _, n := range sequences {
+		for _, n := range h.Sequences {
 			if _, ok := t.seqs[n]; !ok && checkText("name", n) == nil {
 				needSeqs = append(needSeqs, n)
 			}
 		}
 	}
-	if len(needSKUs)+len(needLines)+len(needSeqs) == 0 {
+	needCmd := ""
+	if _, ok := t.cmds[h.Command]; !ok && h.Command != "" && checkText("key", h.Command) == nil {
+		needCmd = h.Command
+	}
+	var needOrders []pgtype.UUID
+	for _, id := range h.Orders {
+		if _, ok := t.orderCache[id]; !ok {
+			needOrders = append(needOrders, uid(id))
+		}
+	}
+	needLocs := h.Locations && t.locs == nil
+	if len(needSKUs)+len(needLines)+len(needSeqs)+len(needOrders) == 0 && needCmd == "" && !needLocs {
 		return nil
 	}
 
-	keys := make([]string, 0, len(needSKUs)+len(needLines)+len(needSeqs))
+	keys := make([]string, 0, len(needSKUs)+len(needLines)+len(needSeqs)+len(needOrders)+1)
 	for _, s := range needSKUs {
 		keys = append(keys, t.key(kindStock, s))
 	}
@@ -66,11 +77,21 @@ func (t *txn) Prefetch(skus []string, lines []uuid.UUID, sequences []string) err
 	for _, n := range needSeqs {
 		keys = append(keys, t.key(kindSequence, n))
 	}
+	for _, id := range needOrders {
+		keys = append(keys, t.key(kindOrder, uuid.UUID(id.Bytes).String()))
+	}
+	if needCmd != "" {
+		keys = append(keys, t.key(kindCommand, needCmd))
+	}
 	t.lock(lockExcl, keys...)
+	if needLocs {
+		t.lock(lockShared, t.key(kindLocations, ""))
+	}
 
 	items := make(map[string]backorder.Item)
 	pos := make(map[string][]backorder.StockPosition)
 	books := make(map[string][]backorder.BookEntry)
+	inbounds := make(map[string][]backorder.Inbound)
 	gotLines := make(map[uuid.UUID]backorder.Line)
 	seqs := make(map[string]int64)
 	var sts []stmt
@@ -109,6 +130,19 @@ func (t *txn) Prefetch(skus []string, lines []uuid.UUID, sequences []string) err
 				}
 				books[sku] = append(books[sku], e)
 				return sku, nil
+			})},
+			stmt{sql: t.s.q.prefetchInbounds, args: []any{needSKUs}, rows: keyedDocs(func(rows pgx.Rows) (string, error) {
+				var sku string
+				var doc []byte
+				if err := rows.Scan(&sku, &doc); err != nil {
+					return "", err
+				}
+				var in backorder.Inbound
+				if err := decodeDoc("inbound", doc, &in); err != nil {
+					return "", err
+				}
+				inbounds[sku] = append(inbounds[sku], in)
+				return sku, nil
 			})})
 	}
 	if len(needLines) > 0 {
@@ -137,8 +171,86 @@ func (t *txn) Prefetch(skus []string, lines []uuid.UUID, sequences []string) err
 			return name, nil
 		})})
 	}
+	var cmd backorder.Command
+	cmdFound := false
+	if needCmd != "" {
+		sts = append(sts, stmt{sql: t.s.q.command, args: []any{needCmd}, rows: func(rows pgx.Rows) error {
+			for rows.Next() {
+				var at pgtype.Timestamptz
+				if err := rows.Scan(&cmd.Result, &at); err != nil {
+					return err
+				}
+				cmd.Key, cmd.At, cmdFound = needCmd, tsVal(at), true
+			}
+			return rows.Err()
+		}})
+	}
+	orders := make(map[uuid.UUID]backorder.Order)
+	if len(needOrders) > 0 {
+		sts = append(sts,
+			stmt{sql: t.s.q.prefetchOrders, args: []any{needOrders}, rows: keyedDocs(func(rows pgx.Rows) (string, error) {
+				var id pgtype.UUID
+				var doc []byte
+				if err := rows.Scan(&id, &doc); err != nil {
+					return "", err
+				}
+				var o backorder.Order
+				if err := decodeDoc("order", doc, &o); err != nil {
+					return "", err
+				}
+				orders[uuidVal(id)] = o
+				return "", nil
+			})},
+			stmt{sql: t.s.q.prefetchOrderLines, args: []any{needOrders}, rows: keyedDocs(func(rows pgx.Rows) (string, error) {
+				var id pgtype.UUID
+				var doc []byte
+				if err := rows.Scan(&id, &doc); err != nil {
+					return "", err
+				}
+				var l backorder.Line
+				if err := decodeDoc("line", doc, &l); err != nil {
+					return "", err
+				}
+				o := orders[uuidVal(id)]
+				o.Lines = append(o.Lines, l)
+				orders[uuidVal(id)] = o
+				return "", nil
+			})})
+	}
+	var locs []backorder.Location
+	if needLocs {
+		sts = append(sts, t.locationsStmt(&locs))
+	}
 	if err := t.send("Prefetch", sts...); err != nil {
 		return err
+	}
+
+	if needCmd != "" {
+		if t.cmds == nil {
+			t.cmds = make(map[string]maybe[backorder.Command])
+		}
+		t.cmds[needCmd] = maybe[backorder.Command]{found: cmdFound, v: cmd}
+	}
+	if len(needOrders) > 0 {
+		if t.orderCache == nil {
+			t.orderCache = make(map[uuid.UUID]maybe[backorder.Order])
+		}
+		for _, id := range needOrders {
+			// Lines read for an order the orders query did not find (none
+			// can exist: a line is written after its order) are dropped.
+			o, ok := orders[uuidVal(id)]
+			ok = ok && o.ID != uuid.Nil
+			t.orderCache[uuidVal(id)] = maybe[backorder.Order]{found: ok, v: o}
+			if ok {
+				t.knowOrder(o.ID)
+			}
+		}
+	}
+	if needLocs {
+		if locs == nil {
+			locs = []backorder.Location{}
+		}
+		t.locs = locs
 	}
 
 	if t.items == nil {
@@ -151,6 +263,10 @@ func (t *txn) Prefetch(skus []string, lines []uuid.UUID, sequences []string) err
 		if b := books[s]; len(b) <= bookPrefetch {
 			t.cacheBook(s, b)
 		}
+		if t.inbounds == nil {
+			t.inbounds = make(map[string][]backorder.Inbound)
+		}
+		t.inbounds[s] = inbounds[s]
 	}
 	if t.lines == nil {
 		t.lines = make(map[uuid.UUID]maybe[backorder.Line])

@@ -84,7 +84,7 @@ func TestPrefetch(t *testing.T) {
 			run = s.View
 		}
 		if err := run(context.Background(), func(tx backorder.Tx) error {
-			if err := tx.(prefetcher).Prefetch(skus, lines, []string{"seq/A", "seq/NEW"}); err != nil {
+			if err := tx.(backorder.Prefetcher).Prefetch(backorder.Hint{SKUs: skus, Lines: lines, Sequences: []string{"seq/A", "seq/NEW"}}); err != nil {
 				return err
 			}
 			got, err := read(tx)
@@ -97,7 +97,7 @@ func TestPrefetch(t *testing.T) {
 
 	// Writes after Prefetch are seen; sequences count on.
 	mustUpdate(t, s, func(tx backorder.Tx) error {
-		if err := tx.(prefetcher).Prefetch(skus, lines, []string{"seq/A", "seq/NEW"}); err != nil {
+		if err := tx.(backorder.Prefetcher).Prefetch(backorder.Hint{SKUs: skus, Lines: lines, Sequences: []string{"seq/A", "seq/NEW"}}); err != nil {
 			return err
 		}
 		for _, want := range []struct {
@@ -172,7 +172,7 @@ func TestPrefetchSequences(t *testing.T) {
 				err := retry(context.Background(), s, func(tx backorder.Tx) error {
 					got = got[:0]
 					if (w+i)%2 == 0 {
-						if err := tx.(prefetcher).Prefetch(nil, nil, []string{"shared"}); err != nil {
+						if err := tx.(backorder.Prefetcher).Prefetch(backorder.Hint{Sequences: []string{"shared"}}); err != nil {
 							return err
 						}
 					}
@@ -214,7 +214,7 @@ func TestPrefetchNoPhantoms(t *testing.T) {
 	c := capCase{
 		name: "BookPrefetched",
 		count: func(tx backorder.Tx) (int, error) {
-			if err := tx.(prefetcher).Prefetch([]string{"S"}, nil, nil); err != nil {
+			if err := tx.(backorder.Prefetcher).Prefetch(backorder.Hint{SKUs: []string{"S"}}); err != nil {
 				return 0, err
 			}
 			return lenOf(tx.Book("S"))

@@ -14,20 +14,22 @@ import "strings"
 type queries struct {
 	beginWrite, beginRead string
 	lockExcl, lockShared  string
+	lockMixed             string
 
 	item, putItem                    string
 	supplier, putSupplier            string
 	location, locations, putLocation string
 
-	positions, putPosition string
+	positions, putPosition, putPositions string
 
 	inbound, inbounds, putInbound string
 
 	order, orderLines, putOrder, putOrderLines, openOrders string
 	lockOrderSKUs, lockShipmentSKUs                        string
-	line, putLine                                          string
+	line, putLine, putLines                                string
 
 	book, bookHead, holders, customerBook, putBookEntry, deleteBookEntry string
+	putBookEntries, deleteBookEntries                                    string
 
 	shipment, shipments, putShipment string
 
@@ -37,9 +39,10 @@ type queries struct {
 
 	command, putCommand string
 
-	nextSequence, setSequence string
+	nextSequence, setSequence, setSequences string
 
 	prefetchItems, prefetchPositions, prefetchBooks, prefetchLines, prefetchSequences string
+	prefetchOrders, prefetchOrderLines, prefetchInbounds                              string
 }
 
 const bookCols = `doc`
@@ -51,6 +54,9 @@ func buildQueries(schema string) queries {
 		beginRead:  `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`,
 		lockExcl:   `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS u(k)`,
 		lockShared: `SELECT pg_advisory_xact_lock_shared(hashtextextended(k, 0)) FROM unnest($1::text[]) AS u(k)`,
+		lockMixed: `SELECT CASE WHEN x THEN pg_advisory_xact_lock(hashtextextended(k, 0))
+			ELSE pg_advisory_xact_lock_shared(hashtextextended(k, 0)) END
+			FROM unnest($1::text[], $2::bool[]) AS u(k, x)`,
 
 		item: `SELECT doc FROM {s}.items WHERE sku = $1`,
 		putItem: `INSERT INTO {s}.items (sku, doc) VALUES ($1, $2)
@@ -69,6 +75,11 @@ func buildQueries(schema string) queries {
 			FROM {s}.positions WHERE sku = $1 ORDER BY location`,
 		putPosition: `INSERT INTO {s}.positions (sku, location, on_hand, allocated, received, adjusted, shipped)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (sku, location) DO UPDATE SET on_hand = EXCLUDED.on_hand,
+			allocated = EXCLUDED.allocated, received = EXCLUDED.received,
+			adjusted = EXCLUDED.adjusted, shipped = EXCLUDED.shipped`,
+		putPositions: `INSERT INTO {s}.positions (sku, location, on_hand, allocated, received, adjusted, shipped)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[])
 			ON CONFLICT (sku, location) DO UPDATE SET on_hand = EXCLUDED.on_hand,
 			allocated = EXCLUDED.allocated, received = EXCLUDED.received,
 			adjusted = EXCLUDED.adjusted, shipped = EXCLUDED.shipped`,
@@ -125,6 +136,27 @@ func buildQueries(schema string) queries {
 			ON CONFLICT (id) DO UPDATE SET order_id = EXCLUDED.order_id,
 			pos = CASE WHEN l.order_id = EXCLUDED.order_id THEN l.pos ELSE EXCLUDED.pos END,
 			sku = EXCLUDED.sku, is_open = EXCLUDED.is_open, doc = EXCLUDED.doc`,
+		// putLines is putLine for many lines of orders known to exist; new
+		// lines go after their order's stored ones, in the rows' order.
+		putLines: `WITH x AS (
+				SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bool[], $5::text[])
+				WITH ORDINALITY AS x(id, order_id, sku, is_open, doc, ord)
+			), old AS MATERIALIZED (
+				SELECT pg_advisory_xact_lock(hashtextextended($6 || y.old::text, 0))
+				FROM (SELECT x.order_id, (SELECT l.order_id FROM {s}.lines l WHERE l.id = x.id) AS old FROM x) AS y
+				WHERE y.old <> y.order_id
+			)
+			INSERT INTO {s}.lines AS l (id, order_id, pos, sku, is_open, doc)
+			SELECT x.id, x.order_id,
+			coalesce((SELECT max(pos) FROM {s}.lines WHERE order_id = x.order_id), 0)
+			+ row_number() OVER (PARTITION BY x.order_id ORDER BY x.ord),
+			x.sku, x.is_open, x.doc::jsonb
+			FROM x WHERE EXISTS (SELECT 1 FROM {s}.orders o WHERE o.id = x.order_id)
+			AND (SELECT count(*) FROM old) >= 0
+			ORDER BY x.ord
+			ON CONFLICT (id) DO UPDATE SET order_id = EXCLUDED.order_id,
+			pos = CASE WHEN l.order_id = EXCLUDED.order_id THEN l.pos ELSE EXCLUDED.pos END,
+			sku = EXCLUDED.sku, is_open = EXCLUDED.is_open, doc = EXCLUDED.doc`,
 
 		book: `SELECT ` + bookCols + ` FROM {s}.book WHERE sku = $1 AND backordered > 0
 			ORDER BY seq, line_id`,
@@ -148,6 +180,38 @@ func buildQueries(schema string) queries {
 				FROM {s}.book WHERE sku = $1 AND line_id = $2
 			)
 			DELETE FROM {s}.book WHERE sku = $1 AND line_id = $2 AND (SELECT count(*) FROM old) >= 0`,
+		// putBookEntries and deleteBookEntries are the many-row forms;
+		// holds come as JSON arrays of text, one per row. Here and in
+		// putLines, the old row of each new one is found by a scalar
+		// subquery, an index lookup per row whatever the statistics say (a
+		// join was planned as a scan of the whole table on stale ones).
+		putBookEntries: `WITH x AS (
+				SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::bigint[],
+				$6::bigint[], $7::text[], $8::text[]) AS x(sku, line_id, customer, placed, seq, backordered, holds, doc)
+			), old AS MATERIALIZED (
+				SELECT pg_advisory_xact_lock_shared(hashtextextended($9 || y.old, 0))
+				FROM (SELECT x.customer, (SELECT b.customer FROM {s}.book b
+				WHERE b.sku = x.sku AND b.line_id = x.line_id) AS old FROM x) AS y
+				WHERE y.old <> y.customer
+			)
+			INSERT INTO {s}.book (sku, line_id, customer, placed, seq, backordered, holds, doc)
+			SELECT x.sku, x.line_id, x.customer, x.placed, x.seq, x.backordered,
+			ARRAY(SELECT jsonb_array_elements_text(x.holds::jsonb)), x.doc::jsonb
+			FROM x WHERE (SELECT count(*) FROM old) >= 0
+			ON CONFLICT (sku, line_id) DO UPDATE SET customer = EXCLUDED.customer,
+			placed = EXCLUDED.placed, seq = EXCLUDED.seq, backordered = EXCLUDED.backordered,
+			holds = EXCLUDED.holds, doc = EXCLUDED.doc`,
+		deleteBookEntries: `WITH x AS (
+				SELECT * FROM unnest($1::text[], $2::uuid[]) AS x(sku, line_id)
+			), old AS MATERIALIZED (
+				SELECT pg_advisory_xact_lock_shared(hashtextextended($3 || y.old, 0))
+				FROM (SELECT (SELECT b.customer FROM {s}.book b
+				WHERE b.sku = x.sku AND b.line_id = x.line_id) AS old FROM x) AS y
+				WHERE y.old IS NOT NULL
+			)
+			DELETE FROM {s}.book b WHERE b.sku = ANY($1::text[]) AND b.line_id = ANY($2::uuid[])
+			AND (b.sku, b.line_id) IN (SELECT sku, line_id FROM x)
+			AND (SELECT count(*) FROM old) >= 0`,
 
 		shipment:  `SELECT doc FROM {s}.shipments WHERE id = $1`,
 		shipments: `SELECT doc FROM {s}.shipments WHERE order_id = $1 ORDER BY created_at NULLS FIRST, id`,
@@ -194,6 +258,8 @@ func buildQueries(schema string) queries {
 			ON CONFLICT (name) DO UPDATE SET value = q.value + 1 RETURNING value`,
 		setSequence: `INSERT INTO {s}.sequences (name, value) VALUES ($1, $2)
 			ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
+		setSequences: `INSERT INTO {s}.sequences (name, value) SELECT * FROM unnest($1::text[], $2::bigint[])
+			ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
 
 		prefetchItems: `SELECT sku, doc FROM {s}.items WHERE sku = ANY($1::text[])`,
 		prefetchPositions: `SELECT sku, location, on_hand, allocated, received, adjusted, shipped
@@ -205,9 +271,14 @@ func buildQueries(schema string) queries {
 			) AS b WHERE n <= $2 ORDER BY sku, seq, line_id`,
 		prefetchLines:     `SELECT id, doc FROM {s}.lines WHERE id = ANY($1::uuid[])`,
 		prefetchSequences: `SELECT name, value FROM {s}.sequences WHERE name = ANY($1::text[])`,
+		prefetchInbounds: `SELECT sku, doc FROM {s}.inbounds WHERE sku = ANY($1::text[]) AND qty > 0
+			ORDER BY sku, expected NULLS FIRST, id`,
+		prefetchOrders:     `SELECT id, doc FROM {s}.orders WHERE id = ANY($1::uuid[])`,
+		prefetchOrderLines: `SELECT order_id, doc FROM {s}.lines WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, pos`,
 	}
 	for _, p := range []*string{
 		&q.item, &q.putItem, &q.supplier, &q.putSupplier, &q.location, &q.locations, &q.putLocation,
+		&q.lockMixed, &q.putPositions, &q.putLines, &q.putBookEntries, &q.deleteBookEntries, &q.setSequences,
 		&q.positions, &q.putPosition,
 		&q.inbound, &q.inbounds, &q.putInbound,
 		&q.order, &q.orderLines, &q.putOrder, &q.putOrderLines, &q.openOrders,
@@ -218,6 +289,7 @@ func buildQueries(schema string) queries {
 		&q.appendEvents, &q.events, &q.lockOutbox,
 		&q.command, &q.putCommand, &q.nextSequence, &q.setSequence,
 		&q.prefetchItems, &q.prefetchPositions, &q.prefetchBooks, &q.prefetchLines, &q.prefetchSequences,
+		&q.prefetchOrders, &q.prefetchOrderLines, &q.prefetchInbounds,
 	} {
 		*p = r.Replace(*p)
 	}

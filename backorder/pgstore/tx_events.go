@@ -31,15 +31,12 @@ func (t *txn) AppendEvents(evs []backorder.Event) error {
 	if len(evs) == 0 {
 		return nil
 	}
-	rows := make([]eventRow, len(evs))
-	for i, e := range evs {
-		e.Seq = 0
-		doc, err := encodeDoc(fmt.Sprintf("Events[%d]", i), e)
-		if err != nil {
-			return err
-		}
-		rows[i] = eventRow{Ord: i + 1, Type: string(e.Type), At: tsJSON(e.At), Doc: doc}
+	rows, err := eventRows(evs, nil)
+	if err != nil {
+		return err
 	}
+	// Events queued before these come first.
+	t.flushOutbox()
 	js, err := json.Marshal(rows)
 	if err != nil {
 		return &backorder.ValidationError{Field: "Events", Reason: err.Error()}
@@ -69,6 +66,66 @@ func (t *txn) AppendEvents(evs []backorder.Event) error {
 	return nil
 }
 
+// eventRows appends evs to rows as outbox records, numbered on from rows.
+func eventRows(evs []backorder.Event, rows []eventRow) ([]eventRow, error) {
+	for i, e := range evs {
+		e.Seq = 0
+		doc, err := encodeDoc(fmt.Sprintf("Events[%d]", i), e)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, eventRow{Ord: len(rows) + 1, Type: string(e.Type), At: tsJSON(e.At), Doc: doc})
+	}
+	return rows, nil
+}
+
+// QueueEvents implements backorder.EventQueuer. The events go out with
+// COMMIT, numbered by the last statement before it, so the outbox head's
+// row lock, which orders appenders, is held only while the server commits.
+// An AppendEvents or Events call in the same transaction sends them first.
+func (t *txn) QueueEvents(evs []backorder.Event) error {
+	if err := t.check(true); err != nil {
+		return err
+	}
+	rows, err := eventRows(evs, t.outbox)
+	if err != nil {
+		return err
+	}
+	t.outbox = rows
+	return nil
+}
+
+// flushOutbox queues the write of the queued events.
+func (t *txn) flushOutbox() {
+	if len(t.outbox) == 0 {
+		return
+	}
+	n := int64(len(t.outbox))
+	js, err := json.Marshal(t.outbox)
+	t.outbox = nil
+	if err != nil {
+		// eventRow holds only strings, times and encoded documents.
+		t.err = fmt.Errorf("pgstore: QueueEvents: %w", err)
+		return
+	}
+	found := false
+	t.queue(stmt{sql: t.s.q.appendEvents, args: []any{n, string(js)},
+		rows: func(rows pgx.Rows) error {
+			for rows.Next() {
+				found = true
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if !found {
+				return errNoOutboxHead
+			}
+			return nil
+		}})
+}
+
+var errNoOutboxHead = fmt.Errorf("pgstore: the outbox head row is missing; was Migrate run?")
+
 // Events implements backorder.EventTx. Inside Update it locks the outbox
 // head, so no append can commit between the read and the end of the
 // transaction.
@@ -80,6 +137,7 @@ func (t *txn) Events(after uint64, limit int) ([]backorder.Event, error) {
 		return nil, nil
 	}
 	if !t.readOnly {
+		t.flushOutbox()
 		t.queue(stmt{sql: t.s.q.lockOutbox})
 	}
 	var out []backorder.Event
@@ -113,6 +171,15 @@ func (t *txn) Command(key string) (backorder.Command, error) {
 	if checkText("key", key) != nil {
 		return backorder.Command{}, notFound("command", key)
 	}
+	if m, ok := t.cmds[key]; ok {
+		if m.found {
+			return m.v.Clone(), nil
+		}
+		if !t.readOnly {
+			t.markAbsent(key)
+		}
+		return backorder.Command{}, notFound("command", key)
+	}
 	t.lock(lockExcl, t.key(kindCommand, key))
 	c := backorder.Command{Key: key}
 	found := false
@@ -134,16 +201,20 @@ func (t *txn) Command(key string) (backorder.Command, error) {
 	}
 	if !found {
 		if !t.readOnly {
-			// Held under its lock, the key stays absent until this
-			// transaction writes it.
-			if t.absentCmds == nil {
-				t.absentCmds = make(map[string]struct{})
-			}
-			t.absentCmds[key] = struct{}{}
+			t.markAbsent(key)
 		}
 		return backorder.Command{}, notFound("command", key)
 	}
 	return c, nil
+}
+
+// markAbsent records that the command key, read under its lock, is absent:
+// it stays so until this transaction writes it.
+func (t *txn) markAbsent(key string) {
+	if t.absentCmds == nil {
+		t.absentCmds = make(map[string]struct{})
+	}
+	t.absentCmds[key] = struct{}{}
 }
 
 // PutCommand implements backorder.CommandTx.
@@ -155,6 +226,7 @@ func (t *txn) PutCommand(c backorder.Command) error {
 		return err
 	}
 	t.lock(lockExcl, t.key(kindCommand, c.Key))
+	delete(t.cmds, c.Key)
 	var result []byte
 	if c.Result != nil {
 		result = slices.Clone([]byte(c.Result))

@@ -30,13 +30,19 @@ func (t *txn) lockSKUsFirst(sql string, id uuid.UUID) {
 		return
 	}
 	t.stockLocked = true
-	t.queue(stmt{sql: sql, args: []any{uid(id), t.keyPrefix(kindStock)}})
+	t.queue(stmt{sql: sql, args: []any{uid(id), t.keyPrefix(kindStock)}, table: kindTable[rowLine]})
 }
 
 // Order implements backorder.OrderTx.
 func (t *txn) Order(id uuid.UUID) (backorder.Order, error) {
 	if err := t.check(false); err != nil {
 		return backorder.Order{}, err
+	}
+	if m, ok := t.orderCache[id]; ok {
+		if !m.found {
+			return backorder.Order{}, notFound("order", id.String())
+		}
+		return m.v.Clone(), nil
 	}
 	t.lockSKUsFirst(t.s.q.lockOrderSKUs, id)
 	t.lock(lockExcl, t.key(kindOrder, id.String()))
@@ -114,9 +120,11 @@ func (t *txn) PutOrder(o backorder.Order) error {
 	for _, d := range lines {
 		delete(t.lines, d.ID)
 	}
+	clear(t.orderCache)
 	t.queue(stmt{sql: t.s.q.putOrder, args: []any{uid(o.ID), head}})
 	if len(lines) > 0 {
-		t.queue(stmt{sql: t.s.q.putOrderLines, args: []any{uid(o.ID), string(js), t.keyPrefix(kindOrder), ids}})
+		t.queue(stmt{sql: t.s.q.putOrderLines, args: []any{uid(o.ID), string(js), t.keyPrefix(kindOrder), ids},
+			table: kindTable[rowLine]})
 	}
 	t.knowOrder(o.ID)
 	return nil
@@ -160,11 +168,13 @@ func (t *txn) PutLine(l backorder.Line) error {
 	t.lock(lockExcl, t.key(kindLine, l.ID.String()), t.key(kindOrder, l.OrderID.String()))
 	t.lock(lockShared, t.key(kindOpenOrders, ""))
 	delete(t.lines, l.ID)
+	clear(t.orderCache) // the line's order, and the one it may leave
 	put := stmt{sql: t.s.q.putLine, args: []any{uid(l.ID), uid(l.OrderID), l.SKU, l.Open() > 0, doc,
 		t.keyPrefix(kindOrder)}}
 	if _, ok := t.orders[l.OrderID]; ok {
 		// The order exists (orders are never deleted): no need to wait.
 		put.tag = expectRows("PutLine", 1)
+		put.row = row{kind: rowLine, key: l.ID.String(), args: put.args}
 		t.queue(put)
 		return nil
 	}
@@ -301,7 +311,8 @@ func (t *txn) PutBookEntry(e backorder.BookEntry) error {
 	delete(t.book, e.SKU)
 	line := uid(e.LineID)
 	if !e.Open() {
-		t.queue(stmt{sql: t.s.q.deleteBookEntry, args: []any{e.SKU, line, t.keyPrefix(kindCustomer)}})
+		t.queue(stmt{sql: t.s.q.deleteBookEntry, args: []any{e.SKU, line, t.keyPrefix(kindCustomer)},
+			row: row{kind: rowBook, key: bookKey(e), del: true, args: []any{e.SKU, line}}})
 		return nil
 	}
 	holds := []string{}
@@ -311,10 +322,13 @@ func (t *txn) PutBookEntry(e backorder.BookEntry) error {
 		}
 	}
 	t.lock(lockShared, t.key(kindCustomer, e.Customer))
-	t.queue(stmt{sql: t.s.q.putBookEntry, args: []any{e.SKU, line, e.Customer, tsArg(e.Placed), e.Seq,
-		e.Backordered, holds, doc, t.keyPrefix(kindCustomer)}})
+	args := []any{e.SKU, line, e.Customer, tsArg(e.Placed), e.Seq, e.Backordered, holds, doc, t.keyPrefix(kindCustomer)}
+	t.queue(stmt{sql: t.s.q.putBookEntry, args: args, row: row{kind: rowBook, key: bookKey(e), args: args}})
 	return nil
 }
+
+// bookKey is a book entry's key among merged rows.
+func bookKey(e backorder.BookEntry) string { return e.SKU + "\x00" + e.LineID.String() }
 
 // Shipment implements backorder.ShipmentTx.
 func (t *txn) Shipment(id uuid.UUID) (backorder.Shipment, error) {

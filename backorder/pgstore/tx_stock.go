@@ -181,6 +181,14 @@ func (t *txn) Location(id string) (backorder.Location, error) {
 	if checkText("ID", id) != nil {
 		return backorder.Location{}, notFound("location", id)
 	}
+	if t.locs != nil {
+		for _, loc := range t.locs {
+			if loc.ID == id {
+				return loc, nil
+			}
+		}
+		return backorder.Location{}, notFound("location", id)
+	}
 	t.lock(lockShared, t.key(kindLocations, ""))
 	loc := backorder.Location{ID: id}
 	found := false
@@ -213,6 +221,7 @@ func (t *txn) PutLocation(loc backorder.Location) error {
 		return err
 	}
 	t.lock(lockExcl, t.key(kindLocations, ""))
+	t.locs = nil
 	t.queue(stmt{sql: t.s.q.putLocation, args: []any{loc.ID, loc.Name, int64(loc.Rank)}})
 	return nil
 }
@@ -222,9 +231,20 @@ func (t *txn) Locations() ([]backorder.Location, error) {
 	if err := t.check(false); err != nil {
 		return nil, err
 	}
+	if t.locs != nil {
+		return slices.Clone(t.locs), nil
+	}
 	t.lock(lockShared, t.key(kindLocations, ""))
 	var out []backorder.Location
-	err := t.send("Locations", stmt{sql: t.s.q.locations, rows: func(rows pgx.Rows) error {
+	if err := t.send("Locations", t.locationsStmt(&out)); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// locationsStmt reads every location, in rank order, into out.
+func (t *txn) locationsStmt(out *[]backorder.Location) stmt {
+	return stmt{sql: t.s.q.locations, rows: func(rows pgx.Rows) error {
 		for rows.Next() {
 			var loc backorder.Location
 			var rank int64
@@ -232,14 +252,10 @@ func (t *txn) Locations() ([]backorder.Location, error) {
 				return err
 			}
 			loc.Rank = int(rank)
-			out = append(out, loc)
+			*out = append(*out, loc)
 		}
 		return rows.Err()
-	}})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	}}
 }
 
 // Positions implements backorder.StockTx.
@@ -295,8 +311,9 @@ func (t *txn) PutPosition(p backorder.StockPosition) error {
 	}
 	t.lock(lockExcl, t.key(kindStock, p.SKU))
 	delete(t.pos, p.SKU)
-	t.queue(stmt{sql: t.s.q.putPosition, args: []any{p.SKU, p.Location, p.OnHand, p.Allocated,
-		p.Received, p.Adjusted, p.Shipped}})
+	args := []any{p.SKU, p.Location, p.OnHand, p.Allocated, p.Received, p.Adjusted, p.Shipped}
+	t.queue(stmt{sql: t.s.q.putPosition, args: args,
+		row: row{kind: rowPosition, key: p.SKU + "\x00" + p.Location, args: args}})
 	return nil
 }
 
@@ -329,6 +346,9 @@ func (t *txn) Inbounds(sku string) ([]backorder.Inbound, error) {
 	if checkText("SKU", sku) != nil {
 		return nil, nil
 	}
+	if ins, ok := t.inbounds[sku]; ok {
+		return slices.Clone(ins), nil // Inbound holds no reference
+	}
 	t.lock(lockExcl, t.key(kindStock, sku))
 	var out []backorder.Inbound
 	if err := t.send("Inbounds", stmt{sql: t.s.q.inbounds, args: []any{sku},
@@ -349,6 +369,7 @@ func (t *txn) PutInbound(in backorder.Inbound) error {
 		return err
 	}
 	t.lock(lockExcl, t.key(kindInbound, in.ID), t.key(kindStock, in.SKU))
+	clear(t.inbounds) // in's SKU, and the one it may leave
 	t.queue(stmt{sql: t.s.q.putInbound, args: []any{in.ID, in.SKU, in.Qty, tsArg(in.Expected), doc,
 		t.keyPrefix(kindStock)}})
 	return nil
@@ -371,7 +392,8 @@ func (t *txn) NextSequence(name string) (int64, error) {
 		}
 		v++
 		t.seqs[name] = v
-		t.queue(stmt{sql: t.s.q.setSequence, args: []any{name, v}})
+		args := []any{name, v}
+		t.queue(stmt{sql: t.s.q.setSequence, args: args, row: row{kind: rowSequence, key: name, args: args}})
 		return v, nil
 	}
 	var v int64

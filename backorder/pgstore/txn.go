@@ -47,6 +47,16 @@ type txn struct {
 	items map[string]maybe[backorder.Item]
 	lines map[uuid.UUID]maybe[backorder.Line]
 	seqs  map[string]int64
+	// cmds, orderCache, locs and inbounds hold what Prefetch read of
+	// command records, orders (with their lines), the locations and open
+	// inbounds by SKU, until this transaction writes them.
+	cmds       map[string]maybe[backorder.Command]
+	orderCache map[uuid.UUID]maybe[backorder.Order]
+	locs       []backorder.Location
+	inbounds   map[string][]backorder.Inbound
+	// outbox holds the events QueueEvents queued, to be numbered and
+	// written just before COMMIT.
+	outbox []eventRow
 	// err is the first failure; every later call returns it.
 	err error
 }
@@ -72,6 +82,14 @@ type stmt struct {
 	rows func(pgx.Rows) error
 	// tag, if set, checks the statement's command tag.
 	tag func(pgconn.CommandTag) error
+	// row, if its kind is set, makes a queued write one row that send may
+	// merge with the other rows of its kind (see merge.go).
+	row row
+	// table names the table a queued statement that is not a row writes
+	// or reads, if rows of that table's kind may be queued around it.
+	table string
+	// locks, if set, says which locks a lock statement takes.
+	locks *lockSet
 }
 
 func newTxn(ctx context.Context, s *Store, conn *pgx.Conn, readOnly bool) *txn {
@@ -131,11 +149,11 @@ func (t *txn) lock(mode lockMode, keys ...string) {
 	// transactions that ask for the same set at once.
 	slices.Sort(need)
 	need = slices.Compact(need)
-	sql := t.s.q.lockExcl
-	if mode == lockShared {
-		sql = t.s.q.lockShared
+	excl := make([]bool, len(need))
+	for i := range excl {
+		excl[i] = mode == lockExcl
 	}
-	t.pending = append(t.pending, stmt{sql: sql, args: []any{need}})
+	t.pending = append(t.pending, t.lockStmt(need, excl))
 }
 
 // queue adds a write to be sent with the next batch.
@@ -153,6 +171,7 @@ func (t *txn) send(op string, sts ...stmt) error {
 		}
 	}
 	queued := len(t.pending)
+	t.pending = t.merge(t.pending)
 	for _, st := range append(t.pending, sts...) {
 		q := b.Queue(st.sql, st.args...)
 		switch {
@@ -167,6 +186,7 @@ func (t *txn) send(op string, sts ...stmt) error {
 		return nil
 	}
 	t.begun = true
+	t.s.roundTrips.Add(1)
 	err := t.conn.SendBatch(t.ctx, b).Close()
 	if err != nil {
 		if queued > 0 {
@@ -181,6 +201,10 @@ func (t *txn) send(op string, sts ...stmt) error {
 // commit sends the pending writes and COMMIT in one round trip. A
 // transaction that sent nothing has nothing to commit.
 func (t *txn) commit() error {
+	t.flushOutbox()
+	if t.err != nil {
+		return t.err
+	}
 	if !t.begun && len(t.pending) == 0 {
 		return nil
 	}

@@ -41,11 +41,29 @@ func SameTime(a, b time.Time) bool {
 // slices alike, and every other field exactly.
 func Diff(got, want any) []string {
 	var out []string
-	diffValue(&out, reflect.TypeOf(want).String(), reflect.ValueOf(got), reflect.ValueOf(want))
+	path := "nil"
+	if want != nil {
+		path = reflect.TypeOf(want).String()
+	}
+	diffValue(&out, path, reflect.ValueOf(got), reflect.ValueOf(want))
 	return out
 }
 
 func diffValue(out *[]string, path string, g, w reflect.Value) {
+	// Values held in interfaces ([]any, fields of type any) are compared
+	// by what they hold; a nil interface holds nothing.
+	for g.Kind() == reflect.Interface {
+		g = g.Elem()
+	}
+	for w.Kind() == reflect.Interface {
+		w = w.Elem()
+	}
+	if !g.IsValid() || !w.IsValid() {
+		if g.IsValid() != w.IsValid() {
+			*out = append(*out, fmt.Sprintf("%s: got %s, want %s", path, describe(g), describe(w)))
+		}
+		return
+	}
 	if g.Type() != w.Type() {
 		*out = append(*out, fmt.Sprintf("%s: got type %s, want %s", path, g.Type(), w.Type()))
 		return
@@ -92,6 +110,14 @@ func diffValue(out *[]string, path string, g, w reflect.Value) {
 			*out = append(*out, fmt.Sprintf("%s: got %#v, want %#v", path, g.Interface(), w.Interface()))
 		}
 	}
+}
+
+// describe formats a value that may be invalid (a nil interface).
+func describe(v reflect.Value) string {
+	if !v.IsValid() {
+		return "nil"
+	}
+	return fmt.Sprintf("%#v", v.Interface())
 }
 
 func fmtTime(t time.Time) string {
