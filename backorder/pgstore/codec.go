@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -24,16 +25,53 @@ import (
 // jsonb and text cannot hold a NUL character, and encoding/json silently
 // replaces invalid UTF-8, so every string in a value is checked first.
 
-// encodeDoc checks the strings of v and encodes it. what names v in errors.
-func encodeDoc(what string, v any) ([]byte, error) {
-	if err := checkValue(what, reflect.ValueOf(v)); err != nil {
-		return nil, err
+// encodeDoc encodes v, refusing the strings PostgreSQL cannot store. what
+// names v in errors.
+func encodeDoc(what string, v any) ([]byte, error) { return encodeDocAt(what, -1, v) }
+
+// encodeDocAt is encodeDoc for element i of what (i < 0: what itself); the
+// element's name is formatted only for an error.
+func encodeDocAt(what string, i int, v any) ([]byte, error) {
+	name := func() string {
+		if i < 0 {
+			return what
+		}
+		return fmt.Sprintf("%s[%d]", what, i)
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, &backorder.ValidationError{Field: what, Reason: "cannot be encoded: " + err.Error()}
+		return nil, &backorder.ValidationError{Field: name(), Reason: "cannot be encoded: " + err.Error()}
+	}
+	if unstorable(b) {
+		// Rare: walk v to name the field.
+		if err := checkValue(name(), reflect.ValueOf(v)); err != nil {
+			return nil, err
+		}
+		return nil, &backorder.ValidationError{Field: name(), Reason: "holds text PostgreSQL cannot store"}
 	}
 	return b, nil
+}
+
+// unstorable reports whether encoding/json's output js holds a string that
+// PostgreSQL cannot store: a NUL character, which it writes as \u0000, or
+// invalid UTF-8, whose bytes it replaces with the escape \ufffd (a valid
+// U+FFFD it writes as itself). Scanning the output once is cheaper than
+// walking the value by reflection; TestUnstorableText pins both escapes.
+func unstorable(js []byte) bool {
+	for i := 0; i < len(js); i++ {
+		j := bytes.IndexByte(js[i:], '\\')
+		if j < 0 {
+			return false
+		}
+		i += j + 1 // the escaped character
+		if i+4 < len(js) && js[i] == 'u' {
+			if e := string(js[i+1 : i+5]); e == "0000" || e == "fffd" {
+				return true
+			}
+			i += 4
+		}
+	}
+	return false
 }
 
 // decodeDoc decodes a document read back into v.
@@ -130,23 +168,6 @@ func tsVal(v pgtype.Timestamptz) time.Time {
 		return time.Time{}
 	}
 	return v.Time.UTC()
-}
-
-// tsJSON is a time for a timestamptz field of a JSON record set: RFC 3339
-// in UTC, truncated to the microsecond, or null for the zero time.
-type tsJSON time.Time
-
-// MarshalJSON implements json.Marshaler.
-func (t tsJSON) MarshalJSON() ([]byte, error) {
-	tt := time.Time(t)
-	if tt.IsZero() {
-		return []byte("null"), nil
-	}
-	tt = tt.UTC().Truncate(time.Microsecond)
-	if y := tt.Year(); y < 1 || y > 9999 {
-		return nil, fmt.Errorf("time %v: year outside 1..9999", tt)
-	}
-	return []byte(`"` + tt.Format("2006-01-02T15:04:05.999999Z07:00") + `"`), nil
 }
 
 // uid encodes a UUID for a uuid column; the zero UUID is stored as is.

@@ -13,6 +13,7 @@ import "strings"
 // that set from changing under it.
 type queries struct {
 	beginWrite, beginRead string
+	genericPlans          string
 	lockExcl, lockShared  string
 	lockMixed             string
 
@@ -52,8 +53,12 @@ func buildQueries(schema string) queries {
 	q := queries{
 		beginWrite: `BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE`,
 		beginRead:  `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`,
-		lockExcl:   `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS u(k)`,
-		lockShared: `SELECT pg_advisory_xact_lock_shared(hashtextextended(k, 0)) FROM unnest($1::text[]) AS u(k)`,
+		// Every statement here looks rows up by key, where a custom plan
+		// is no better than the generic one; without this the server
+		// re-planned the array statements on most executions.
+		genericPlans: `SET LOCAL plan_cache_mode = force_generic_plan`,
+		lockExcl:     `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS u(k)`,
+		lockShared:   `SELECT pg_advisory_xact_lock_shared(hashtextextended(k, 0)) FROM unnest($1::text[]) AS u(k)`,
 		lockMixed: `SELECT CASE WHEN x THEN pg_advisory_xact_lock(hashtextextended(k, 0))
 			ELSE pg_advisory_xact_lock_shared(hashtextextended(k, 0)) END
 			FROM unnest($1::text[], $2::bool[]) AS u(k, x)`,
@@ -103,15 +108,18 @@ func buildQueries(schema string) queries {
 		// New lines go after the order's stored ones; a line that moves
 		// here from another order goes to the end too; the others keep
 		// their place.
-		putOrderLines: `WITH old AS MATERIALIZED (
-				SELECT pg_advisory_xact_lock(hashtextextended($3 || order_id::text, 0))
-				FROM {s}.lines WHERE id = ANY($4::uuid[]) AND order_id <> $1
+		putOrderLines: `WITH x AS (
+				SELECT * FROM unnest($2::uuid[], $3::text[], $4::bool[], $5::text[])
+				WITH ORDINALITY AS x(id, sku, is_open, doc, ord)
+			), old AS MATERIALIZED (
+				SELECT pg_advisory_xact_lock(hashtextextended($6 || y.old::text, 0))
+				FROM (SELECT (SELECT l.order_id FROM {s}.lines l WHERE l.id = x.id) AS old FROM x) AS y
+				WHERE y.old <> $1
 			)
 			INSERT INTO {s}.lines AS l (id, order_id, pos, sku, is_open, doc)
 			SELECT x.id, $1, coalesce((SELECT max(pos) FROM {s}.lines WHERE order_id = $1), 0) + x.ord,
-			x.sku, x.is_open, x.doc
-			FROM jsonb_to_recordset($2::jsonb) AS x(ord integer, id uuid, sku text, is_open boolean, doc jsonb)
-			WHERE (SELECT count(*) FROM old) >= 0
+			x.sku, x.is_open, x.doc::json
+			FROM x WHERE (SELECT count(*) FROM old) >= 0
 			ORDER BY x.ord
 			ON CONFLICT (id) DO UPDATE SET order_id = EXCLUDED.order_id,
 			pos = CASE WHEN l.order_id = EXCLUDED.order_id THEN l.pos ELSE EXCLUDED.pos END,
@@ -150,7 +158,7 @@ func buildQueries(schema string) queries {
 			SELECT x.id, x.order_id,
 			coalesce((SELECT max(pos) FROM {s}.lines WHERE order_id = x.order_id), 0)
 			+ row_number() OVER (PARTITION BY x.order_id ORDER BY x.ord),
-			x.sku, x.is_open, x.doc::jsonb
+			x.sku, x.is_open, x.doc::json
 			FROM x WHERE EXISTS (SELECT 1 FROM {s}.orders o WHERE o.id = x.order_id)
 			AND (SELECT count(*) FROM old) >= 0
 			ORDER BY x.ord
@@ -196,7 +204,7 @@ func buildQueries(schema string) queries {
 			)
 			INSERT INTO {s}.book (sku, line_id, customer, placed, seq, backordered, holds, doc)
 			SELECT x.sku, x.line_id, x.customer, x.placed, x.seq, x.backordered,
-			ARRAY(SELECT jsonb_array_elements_text(x.holds::jsonb)), x.doc::jsonb
+			ARRAY(SELECT jsonb_array_elements_text(x.holds::jsonb)), x.doc::json
 			FROM x WHERE (SELECT count(*) FROM old) >= 0
 			ON CONFLICT (sku, line_id) DO UPDATE SET customer = EXCLUDED.customer,
 			placed = EXCLUDED.placed, seq = EXCLUDED.seq, backordered = EXCLUDED.backordered,
@@ -243,8 +251,8 @@ func buildQueries(schema string) queries {
 				UPDATE {s}.outbox_head SET seq = seq + $1 WHERE id = 1 RETURNING seq - $1 AS base
 			), ins AS (
 				INSERT INTO {s}.events (seq, type, at, doc)
-				SELECT h.base + x.ord, x.type, x.at, x.doc
-				FROM h, jsonb_to_recordset($2::jsonb) AS x(ord bigint, type text, at timestamptz, doc jsonb)
+				SELECT h.base + x.ord, x.type, x.at, x.doc::json
+				FROM h, unnest($2::text[], $3::timestamptz[], $4::text[]) WITH ORDINALITY AS x(type, at, doc, ord)
 			)
 			SELECT base FROM h`,
 		events:     `SELECT seq, doc FROM {s}.events WHERE seq > $1 ORDER BY seq LIMIT $2`,

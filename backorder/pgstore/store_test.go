@@ -364,6 +364,7 @@ func TestUnstorableText(t *testing.T) {
 				"PutOrder":     tx.PutOrder(backorder.Order{ID: uuid.New(), Lines: []backorder.Line{{ID: uuid.New(), CancelReason: bad}}}),
 				"PutCommand":   tx.PutCommand(backorder.Command{Key: bad}),
 				"AppendEvents": tx.AppendEvents([]backorder.Event{{Type: backorder.OrderPlaced, Reason: bad}}),
+				"QueueEvents":  tx.(backorder.EventQueuer).QueueEvents([]backorder.Event{{Type: backorder.OrderPlaced, Reason: bad}}),
 				"PutBookEntry": tx.PutBookEntry(backorder.BookEntry{SKU: "S", Backordered: 1,
 					Allocations: []backorder.LocQty{{Location: bad, Qty: 1}}}),
 			}
@@ -394,6 +395,24 @@ func TestUnstorableText(t *testing.T) {
 		evs, err := tx.Events(0, 10)
 		if len(evs) != 0 {
 			t.Errorf("refused AppendEvents left %d events", len(evs))
+		}
+		return err
+	})
+
+	// Text that only looks like what is refused, in the encoded form the
+	// check scans, is stored as given.
+	lookAlikes := []string{`\u0000`, `\ufffd`, "\\u0000", "\\\\ufffd", "\uFFFD", "\uFFFD\\u0000x", `"\`, `\`}
+	o := backorder.Order{ID: uuid.New(), Customer: "C"}
+	for i, text := range lookAlikes {
+		o.Lines = append(o.Lines, backorder.Line{ID: uuid.New(), OrderID: o.ID, SKU: fmt.Sprint("S", i), CancelReason: text})
+	}
+	mustUpdate(t, s, func(tx backorder.Tx) error { return tx.PutOrder(o) })
+	mustView(t, s, func(tx backorder.Tx) error {
+		got, err := tx.Order(o.ID)
+		for i := range got.Lines {
+			if got.Lines[i].CancelReason != lookAlikes[i] {
+				t.Errorf("look-alike %q came back as %q", lookAlikes[i], got.Lines[i].CancelReason)
+			}
 		}
 		return err
 	})

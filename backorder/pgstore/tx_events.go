@@ -1,7 +1,6 @@
 package pgstore
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -13,12 +12,20 @@ import (
 	"github.com/backorderkit/backorderkit/backorder"
 )
 
-// eventRow is an event in the JSON record set that AppendEvents sends.
+// eventRow is an event as the outbox statement takes it.
 type eventRow struct {
-	Ord  int             `json:"ord"`
-	Type string          `json:"type"`
-	At   tsJSON          `json:"at"`
-	Doc  json.RawMessage `json:"doc"`
+	Type string
+	At   pgtype.Timestamptz
+	Doc  string
+}
+
+// eventArgs returns the outbox statement's arguments for rows.
+func eventArgs(rows []eventRow) []any {
+	types, at, docs := make([]string, len(rows)), make([]pgtype.Timestamptz, len(rows)), make([]string, len(rows))
+	for i, r := range rows {
+		types[i], at[i], docs[i] = r.Type, r.At, r.Doc
+	}
+	return []any{int64(len(rows)), types, at, docs}
 }
 
 // AppendEvents implements backorder.EventTx. It increments the outbox
@@ -37,13 +44,9 @@ func (t *txn) AppendEvents(evs []backorder.Event) error {
 	}
 	// Events queued before these come first.
 	t.flushOutbox()
-	js, err := json.Marshal(rows)
-	if err != nil {
-		return &backorder.ValidationError{Field: "Events", Reason: err.Error()}
-	}
 	var base int64
 	found := false
-	err = t.send("AppendEvents", stmt{sql: t.s.q.appendEvents, args: []any{int64(len(evs)), string(js)},
+	err = t.send("AppendEvents", stmt{sql: t.s.q.appendEvents, args: eventArgs(rows),
 		rows: func(rows pgx.Rows) error {
 			for rows.Next() {
 				if err := rows.Scan(&base); err != nil {
@@ -66,15 +69,15 @@ func (t *txn) AppendEvents(evs []backorder.Event) error {
 	return nil
 }
 
-// eventRows appends evs to rows as outbox records, numbered on from rows.
+// eventRows appends evs to rows as outbox records.
 func eventRows(evs []backorder.Event, rows []eventRow) ([]eventRow, error) {
 	for i, e := range evs {
 		e.Seq = 0
-		doc, err := encodeDoc(fmt.Sprintf("Events[%d]", i), e)
+		doc, err := encodeDocAt("Events", i, e)
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, eventRow{Ord: len(rows) + 1, Type: string(e.Type), At: tsJSON(e.At), Doc: doc})
+		rows = append(rows, eventRow{Type: string(e.Type), At: tsArg(e.At), Doc: string(doc)})
 	}
 	return rows, nil
 }
@@ -100,16 +103,10 @@ func (t *txn) flushOutbox() {
 	if len(t.outbox) == 0 {
 		return
 	}
-	n := int64(len(t.outbox))
-	js, err := json.Marshal(t.outbox)
+	args := eventArgs(t.outbox)
 	t.outbox = nil
-	if err != nil {
-		// eventRow holds only strings, times and encoded documents.
-		t.err = fmt.Errorf("pgstore: QueueEvents: %w", err)
-		return
-	}
 	found := false
-	t.queue(stmt{sql: t.s.q.appendEvents, args: []any{n, string(js)},
+	t.queue(stmt{sql: t.s.q.appendEvents, args: args,
 		rows: func(rows pgx.Rows) error {
 			for rows.Next() {
 				found = true

@@ -1,9 +1,6 @@
 package pgstore
 
 import (
-	"encoding/json"
-	"fmt"
-
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -63,13 +60,12 @@ func (t *txn) Order(id uuid.UUID) (backorder.Order, error) {
 	return o, nil
 }
 
-// lineDoc is a line in the JSON record set that PutOrder sends.
+// lineDoc is a line as PutOrder sends it.
 type lineDoc struct {
-	Ord    int             `json:"ord"`
-	ID     uuid.UUID       `json:"id"`
-	SKU    string          `json:"sku"`
-	IsOpen bool            `json:"is_open"`
-	Doc    json.RawMessage `json:"doc"`
+	ID     uuid.UUID
+	SKU    string
+	IsOpen bool
+	Doc    []byte
 }
 
 // PutOrder implements backorder.OrderTx. It locks the order and each of
@@ -88,32 +84,26 @@ func (t *txn) PutOrder(o backorder.Order) error {
 	at := make(map[uuid.UUID]int, len(o.Lines))
 	for i, l := range o.Lines {
 		l.OrderID = o.ID
-		doc, err := encodeDoc(fmt.Sprintf("Order.Lines[%d]", i), l)
+		doc, err := encodeDocAt("Order.Lines", i, l)
 		if err != nil {
 			return err
 		}
 		d := lineDoc{ID: l.ID, SKU: l.SKU, IsOpen: l.Open() > 0, Doc: doc}
 		if j, ok := at[l.ID]; ok {
-			d.Ord = lines[j].Ord
 			lines[j] = d
 			continue
 		}
-		d.Ord = len(lines) + 1
 		at[l.ID] = len(lines)
 		lines = append(lines, d)
 	}
 	keys := make([]string, 0, len(lines)+1)
 	keys = append(keys, t.key(kindOrder, o.ID.String()))
+	// The lines go as arrays, one element per line, in order.
 	ids := make([]pgtype.UUID, len(lines))
+	skus, open, docs := make([]string, len(lines)), make([]bool, len(lines)), make([]string, len(lines))
 	for i, d := range lines {
 		keys = append(keys, t.key(kindLine, d.ID.String()))
-		ids[i] = uid(d.ID)
-	}
-	var js []byte
-	if len(lines) > 0 {
-		if js, err = json.Marshal(lines); err != nil {
-			return err
-		}
+		ids[i], skus[i], open[i], docs[i] = uid(d.ID), d.SKU, d.IsOpen, string(d.Doc)
 	}
 	t.lock(lockExcl, keys...)
 	t.lock(lockShared, t.key(kindOpenOrders, ""))
@@ -123,7 +113,7 @@ func (t *txn) PutOrder(o backorder.Order) error {
 	clear(t.orderCache)
 	t.queue(stmt{sql: t.s.q.putOrder, args: []any{uid(o.ID), head}})
 	if len(lines) > 0 {
-		t.queue(stmt{sql: t.s.q.putOrderLines, args: []any{uid(o.ID), string(js), t.keyPrefix(kindOrder), ids},
+		t.queue(stmt{sql: t.s.q.putOrderLines, args: []any{uid(o.ID), ids, skus, open, docs, t.keyPrefix(kindOrder)},
 			table: kindTable[rowLine]})
 	}
 	t.knowOrder(o.ID)

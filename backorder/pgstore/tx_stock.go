@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -306,7 +307,7 @@ func (t *txn) PutPosition(p backorder.StockPosition) error {
 	if err := t.check(true); err != nil {
 		return err
 	}
-	if err := checkValue("StockPosition", reflect.ValueOf(p)); err != nil {
+	if err := errors.Join(checkText("StockPosition.SKU", p.SKU), checkText("StockPosition.Location", p.Location)); err != nil {
 		return err
 	}
 	t.lock(lockExcl, t.key(kindStock, p.SKU))
