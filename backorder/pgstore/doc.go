@@ -133,8 +133,10 @@
 // and, once it knows a sequence's value, hands out the next ones itself. A
 // queued write that fails makes the call that sends it (or Update) fail,
 // and the transaction rolls back. Statements are prepared once per
-// connection by pgx's statement cache, and planned once (every statement
-// looks rows up by key, so a transaction asks for generic plans).
+// connection by pgx's statement cache. They are left to PostgreSQL's own
+// choice of custom or generic plans: forcing generic plans saved their
+// planning, but a connection then kept the plan made while a table was
+// empty (a scan) after the table had grown.
 //
 // The Tx implements backorder.Prefetcher: before an operation reads, the
 // engine names what it will read (its command record, orders, locations,

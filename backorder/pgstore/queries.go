@@ -13,7 +13,6 @@ import "strings"
 // that set from changing under it.
 type queries struct {
 	beginWrite, beginRead string
-	genericPlans          string
 	lockExcl, lockShared  string
 	lockMixed             string
 
@@ -53,12 +52,8 @@ func buildQueries(schema string) queries {
 	q := queries{
 		beginWrite: `BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE`,
 		beginRead:  `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`,
-		// Every statement here looks rows up by key, where a custom plan
-		// is no better than the generic one; without this the server
-		// re-planned the array statements on most executions.
-		genericPlans: `SET LOCAL plan_cache_mode = force_generic_plan`,
-		lockExcl:     `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS u(k)`,
-		lockShared:   `SELECT pg_advisory_xact_lock_shared(hashtextextended(k, 0)) FROM unnest($1::text[]) AS u(k)`,
+		lockExcl:   `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS u(k)`,
+		lockShared: `SELECT pg_advisory_xact_lock_shared(hashtextextended(k, 0)) FROM unnest($1::text[]) AS u(k)`,
 		lockMixed: `SELECT CASE WHEN x THEN pg_advisory_xact_lock(hashtextextended(k, 0))
 			ELSE pg_advisory_xact_lock_shared(hashtextextended(k, 0)) END
 			FROM unnest($1::text[], $2::bool[]) AS u(k, x)`,

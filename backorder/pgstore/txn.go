@@ -169,7 +169,6 @@ func (t *txn) send(op string, sts ...stmt) error {
 		} else {
 			b.Queue(t.s.q.beginWrite)
 		}
-		b.Queue(t.s.q.genericPlans)
 	}
 	queued := len(t.pending)
 	t.pending = t.merge(t.pending)

@@ -8,3 +8,11 @@ ALTER TABLE orders ALTER COLUMN doc TYPE json USING doc::json;
 ALTER TABLE lines  ALTER COLUMN doc TYPE json USING doc::json;
 ALTER TABLE book   ALTER COLUMN doc TYPE json USING doc::json;
 ALTER TABLE events ALTER COLUMN doc TYPE json USING doc::json;
+
+-- Reading a SKU's waiting book scanned every entry of the SKU, and a
+-- line that holds all it needs keeps its entry until it ships: index the
+-- waiting entries only, which also spares the index a write for every
+-- entry that does not wait. Holders, which wants every entry of a SKU,
+-- reads them by the primary key.
+DROP INDEX book_seq;
+CREATE INDEX book_waiting ON book (sku, seq, line_id) WHERE backordered > 0;
