@@ -25,6 +25,7 @@ type queries struct {
 	inbound, inbounds, putInbound string
 
 	order, orderLines, putOrder, putOrderLines, openOrders string
+	insertOrder, insertOrderLines                          string
 	lockOrderSKUs, lockShipmentSKUs                        string
 	line, putLine, putLines                                string
 
@@ -100,6 +101,12 @@ func buildQueries(schema string) queries {
 		orderLines: `SELECT doc FROM {s}.lines WHERE order_id = $1 ORDER BY pos`,
 		putOrder: `INSERT INTO {s}.orders (id, doc) VALUES ($1, $2)
 			ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc`,
+		// insertOrder and insertOrderLines write an order known not to
+		// exist, with lines known not to.
+		insertOrder: `INSERT INTO {s}.orders (id, doc) VALUES ($1, $2)`,
+		insertOrderLines: `INSERT INTO {s}.lines (id, order_id, pos, sku, is_open, doc)
+			SELECT x.id, $1, x.ord, x.sku, x.is_open, x.doc::json
+			FROM unnest($2::uuid[], $3::text[], $4::bool[], $5::text[]) WITH ORDINALITY AS x(id, sku, is_open, doc, ord)`,
 		// New lines go after the order's stored ones; a line that moves
 		// here from another order goes to the end too; the others keep
 		// their place.
@@ -285,6 +292,7 @@ func buildQueries(schema string) queries {
 		&q.positions, &q.putPosition,
 		&q.inbound, &q.inbounds, &q.putInbound,
 		&q.order, &q.orderLines, &q.putOrder, &q.putOrderLines, &q.openOrders,
+		&q.insertOrder, &q.insertOrderLines,
 		&q.lockOrderSKUs, &q.lockShipmentSKUs, &q.line, &q.putLine,
 		&q.book, &q.bookHead, &q.holders, &q.customerBook, &q.putBookEntry, &q.deleteBookEntry,
 		&q.shipment, &q.shipments, &q.putShipment,

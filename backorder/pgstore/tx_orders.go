@@ -105,16 +105,33 @@ func (t *txn) PutOrder(o backorder.Order) error {
 		keys = append(keys, t.key(kindLine, d.ID.String()))
 		ids[i], skus[i], open[i], docs[i] = uid(d.ID), d.SKU, d.IsOpen, string(d.Doc)
 	}
+	// An order read as absent in this transaction, under its lock, whose
+	// lines were too (a new order, prefetched), is inserted: no old rows
+	// to look for, no conflicts to check.
+	fresh := false
+	if m, ok := t.orderCache[o.ID]; ok && !m.found {
+		fresh = true
+		for _, d := range lines {
+			if m, ok := t.lines[d.ID]; !ok || m.found {
+				fresh = false
+				break
+			}
+		}
+	}
 	t.lock(lockExcl, keys...)
 	t.lock(lockShared, t.key(kindOpenOrders, ""))
 	for _, d := range lines {
 		delete(t.lines, d.ID)
 	}
 	clear(t.orderCache)
-	t.queue(stmt{sql: t.s.q.putOrder, args: []any{uid(o.ID), head}})
+	orderSQL, linesSQL := t.s.q.putOrder, t.s.q.putOrderLines
+	linesArgs := []any{uid(o.ID), ids, skus, open, docs, t.keyPrefix(kindOrder)}
+	if fresh {
+		orderSQL, linesSQL, linesArgs = t.s.q.insertOrder, t.s.q.insertOrderLines, linesArgs[:5]
+	}
+	t.queue(stmt{sql: orderSQL, args: []any{uid(o.ID), head}})
 	if len(lines) > 0 {
-		t.queue(stmt{sql: t.s.q.putOrderLines, args: []any{uid(o.ID), ids, skus, open, docs, t.keyPrefix(kindOrder)},
-			table: kindTable[rowLine]})
+		t.queue(stmt{sql: linesSQL, args: linesArgs, table: kindTable[rowLine]})
 	}
 	t.knowOrder(o.ID)
 	return nil
