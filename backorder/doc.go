@@ -12,8 +12,9 @@
 // The engine owns no database. It runs on a Store, which the host brings:
 // memstore for tests, examples and small hosts, pgstore for PostgreSQL, or
 // the host's own, proven with storetest.Run. A store whose transactions
-// also implement AppendTx (memstore's do) lets the engine read books and
-// positions into memory it reuses from one operation to the next. Who gets
+// also implement AppendTx and AppendOrderTx (memstore's do) lets the
+// engine read books, positions and orders into memory it reuses from one
+// operation to the next. Who gets
 // scarce stock is an allocation.Policy (FIFO, Priority, FairShare, MaxMin,
 // or the host's own).
 //

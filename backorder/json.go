@@ -3,21 +3,33 @@ package backorder
 import (
 	"encoding/json"
 	"strconv"
+	"time"
 
 	"github.com/google/uuid"
 )
 
 // appendResult appends the JSON of a command's result to dst, for its
-// command record. The results of the two busiest commands, PlaceResult and
-// ReceiveResult, are written by hand (encoding/json's reflection cost
-// microseconds per order): byte for byte what encoding/json writes, as
-// json_test.go checks. Every other result goes through encoding/json.
+// command record. The results of the busiest commands, PlaceResult,
+// ReceiveResult, ShipResult and Shipment (Ship and ConfirmShipment), are
+// written by hand (encoding/json's reflection cost microseconds per order):
+// byte for byte what encoding/json writes, as json_internal_test.go
+// checks. Every other result goes through encoding/json, and so does a
+// shipment whose times encoding/json refuses (a year past 9999), so that
+// the error stays its own.
 func appendResult[R any](dst []byte, r *R) ([]byte, error) {
 	switch v := any(r).(type) {
 	case *PlaceResult:
 		return v.appendJSON(dst), nil
 	case *ReceiveResult:
 		return v.appendJSON(dst), nil
+	case *ShipResult:
+		if b, ok := v.appendJSON(dst); ok {
+			return b, nil
+		}
+	case *Shipment:
+		if b, ok := v.appendJSON(dst); ok {
+			return b, nil
+		}
 	}
 	b, err := json.Marshal(r)
 	if err != nil {
@@ -119,6 +131,125 @@ func (r *ReceiveResult) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
+// appendJSON appends r as encoding/json writes it, and reports false
+// (with dst's contents past its length undefined) when a shipment's time
+// has no JSON form.
+func (r *ShipResult) appendJSON(b []byte) ([]byte, bool) {
+	b = append(b, `{"shipments":`...)
+	if r.Shipments == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range r.Shipments {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var ok bool
+			if b, ok = r.Shipments[i].appendJSON(b); !ok {
+				return b, false
+			}
+		}
+		b = append(b, ']')
+	}
+	if len(r.Held) > 0 {
+		b = append(b, `,"held":[`...)
+		for i := range r.Held {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"line_id":`...)
+			b = appendUUID(b, r.Held[i].LineID)
+			b = append(b, `,"reason":`...)
+			b = appendString(b, r.Held[i].Reason)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	if len(r.Cancelled) > 0 {
+		b = append(b, `,"cancelled":[`...)
+		for i := range r.Cancelled {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = r.Cancelled[i].appendJSON(b)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}'), true
+}
+
+// appendJSON appends s as encoding/json writes it, and reports false when
+// one of its times has no JSON form.
+func (s *Shipment) appendJSON(b []byte) ([]byte, bool) {
+	b = append(b, `{"id":`...)
+	b = appendUUID(b, s.ID)
+	b = append(b, `,"order_id":`...)
+	b = appendUUID(b, s.OrderID)
+	b = append(b, `,"location":`...)
+	b = appendString(b, s.Location)
+	b = append(b, `,"status":`...)
+	b = appendString(b, string(s.Status))
+	b = append(b, `,"lines":`...)
+	if s.Lines == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range s.Lines {
+			l := &s.Lines[i]
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"line_id":`...)
+			b = appendUUID(b, l.LineID)
+			b = append(b, `,"sku":`...)
+			b = appendString(b, l.SKU)
+			b = append(b, `,"qty":`...)
+			b = strconv.AppendInt(b, l.Qty, 10)
+			if l.Returned != 0 {
+				b = append(b, `,"returned":`...)
+				b = strconv.AppendInt(b, l.Returned, 10)
+			}
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	ok := true
+	b = append(b, `,"created_at":`...)
+	b, ok = appendTime(b, s.CreatedAt)
+	if ok && !s.ConfirmedAt.IsZero() {
+		b = append(b, `,"confirmed_at":`...)
+		b, ok = appendTime(b, s.ConfirmedAt)
+	}
+	if ok && !s.VoidedAt.IsZero() {
+		b = append(b, `,"voided_at":`...)
+		b, ok = appendTime(b, s.VoidedAt)
+	}
+	if !ok {
+		return b, false
+	}
+	if s.Carrier != "" {
+		b = append(b, `,"carrier":`...)
+		b = appendString(b, s.Carrier)
+	}
+	if s.Tracking != "" {
+		b = append(b, `,"tracking":`...)
+		b = appendString(b, s.Tracking)
+	}
+	return append(b, '}'), true
+}
+
+// appendTime appends t as a JSON string, as its MarshalJSON writes it (the
+// strict RFC 3339 form that its AppendText also writes), and reports false
+// for a time that has no such form.
+func appendTime(b []byte, t time.Time) ([]byte, bool) {
+	b = append(b, '"')
+	b, err := t.AppendText(b)
+	if err != nil {
+		return b, false
+	}
+	return append(b, '"'), true
+}
+
 // appendUUID appends id as a JSON string in its canonical form, which is
 // what its MarshalText gives encoding/json.
 func appendUUID(b []byte, id uuid.UUID) []byte {
@@ -128,16 +259,41 @@ func appendUUID(b []byte, id uuid.UUID) []byte {
 }
 
 // appendUUIDText appends id's canonical form, as id.String() gives it.
+// It fills a fixed array, each byte's two digits at a place known in
+// advance, and appends that once: appending byte by byte, with a test for
+// the dashes at each, cost twice as much (a result holds an id per line).
 func appendUUIDText(b []byte, id uuid.UUID) []byte {
-	const hex = "0123456789abcdef"
-	for i, c := range id {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			b = append(b, '-')
-		}
-		b = append(b, hex[c>>4], hex[c&0xf])
+	var t [36]byte
+	for i, at := range uuidDigitAt {
+		p := hexPairs[id[i]]
+		t[at], t[at+1] = p[0], p[1]
 	}
-	return b
+	t[8], t[13], t[18], t[23] = '-', '-', '-', '-'
+	return append(b, t[:]...)
 }
+
+// hexPairs[c] is c's two lower-case hex digits.
+var hexPairs = func() (t [256][2]byte) {
+	const hex = "0123456789abcdef"
+	for c := range t {
+		t[c] = [2]byte{hex[c>>4], hex[c&0xf]}
+	}
+	return t
+}()
+
+// uuidDigitAt is where the two hex digits of each byte of an id go in its
+// canonical form.
+var uuidDigitAt = [16]uint8{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
+
+// plainJSON says which bytes appendString copies as they are: printable
+// ASCII but '"', '\\', '<', '>' and '&' (a table: a result has a string or
+// two per line, and seven comparisons per byte showed).
+var plainJSON = func() (t [256]bool) {
+	for c := 0x20; c <= 0x7e; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
 
 // appendString appends s as a JSON string. Printable ASCII that
 // encoding/json leaves as it is (it escapes '"', '\\', and '<', '>', '&'
@@ -146,7 +302,7 @@ func appendUUIDText(b []byte, id uuid.UUID) []byte {
 // own.
 func appendString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !plainJSON[s[i]] {
 			q, _ := json.Marshal(s) // a string always encodes
 			return append(b, q...)
 		}

@@ -99,7 +99,7 @@ func (w *work) project(s *skuState) error {
 		pr := w.projection.Promise(i)
 		next := PromiseDate{Kind: promiseKind(pr.Kind), Ready: pr.Ready, Delivery: pr.Delivery}
 		// An unchanged promise, the common case, is checked first.
-		if next.equal(e.Promise) || keepEstimate(e.Promise, next, w.now, s.item.LeadTime) {
+		if next.equal(&e.Promise) || keepEstimate(e.Promise, next, w.now, s.item.LeadTime) {
 			continue
 		}
 		old := e.Promise

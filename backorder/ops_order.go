@@ -73,6 +73,21 @@ func (o *Order) hint(h *Hint) {
 // order.
 func lineSequence(sku string) string { return "seq/" + sku }
 
+// lineSequence is lineSequence from the work's cache of names, which a
+// pooled work keeps from one operation to the next: building the name
+// was an allocation per line of every order placed.
+func (w *work) lineSequence(sku string) string {
+	if n, ok := w.seqNames[sku]; ok {
+		return n
+	}
+	if w.seqNames == nil || len(w.seqNames) >= keepMap {
+		w.seqNames = make(map[string]string)
+	}
+	n := lineSequence(sku)
+	w.seqNames[sku] = n
+	return n
+}
+
 // placing copies o into the work's own order, which one attempt at placing
 // it changes. The copy's lines, each with room for an allocation at one
 // location, are the work's memory, reused from one order to the next: the
@@ -233,7 +248,7 @@ func (w *work) placeOrder(o *Order) (PlaceResult, error) {
 				return PlaceResult{}, err
 			}
 		}
-		seq, err := w.tx.NextSequence(lineSequence(l.SKU))
+		seq, err := w.tx.NextSequence(w.lineSequence(l.SKU))
 		if err != nil {
 			return PlaceResult{}, err
 		}
@@ -378,7 +393,7 @@ func (w *work) cancel(c Cancellation) (CancelResult, error) {
 	if err != nil {
 		return CancelResult{}, notFound(err, "order", c.OrderID.String())
 	}
-	w.headers[o.ID] = o.Header()
+	w.headers[o.ID] = keysOf(&o)
 	reason := c.Reason
 	if reason == "" {
 		reason = "cancelled"
@@ -515,7 +530,7 @@ func (e *Engine) SetPriority(ctx context.Context, p PriorityChange) (PriorityRes
 			return res, nil
 		}
 		o.Priority = p.Priority
-		w.headers[o.ID] = o.Header()
+		w.headers[o.ID] = keysOf(&o)
 		if err := w.tx.PutOrder(o.Header()); err != nil {
 			return PriorityResult{}, err
 		}

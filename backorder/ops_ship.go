@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"maps"
+	"math"
+	"math/bits"
 	"slices"
 	"time"
 
@@ -48,7 +50,7 @@ type OrderPlan struct {
 // planOrder decides what of o ships at now, by its ship policies, ship
 // groups, dates and thresholds. It reads nothing but o. The plans' Value is
 // filled only withValues (or when the order has a minimum value).
-func planOrder(o *Order, now time.Time, locRank func(string) int, withValues bool) OrderPlan {
+func planOrder(o *Order, now time.Time, rank locRanks, withValues bool) OrderPlan {
 	plan := OrderPlan{OrderID: o.ID}
 	policy := func(l *Line) ShipPolicy {
 		if l.ShipPolicy != "" {
@@ -56,21 +58,33 @@ func planOrder(o *Order, now time.Time, locRank func(string) int, withValues boo
 		}
 		return o.ShipPolicy
 	}
-	free := func(l *Line) int64 { return l.Allocated() - committed(*l) }
+	free := func(l *Line) int64 { return allocatedOf(l) - committedOf(l) }
 	hold := func(l *Line, why string) { plan.Held = append(plan.Held, HeldLine{LineID: l.ID, Reason: why}) }
 
-	ok := make([]bool, len(o.Lines))
+	// ok is on the stack for a common order: planning runs three times in
+	// a plan-ship-confirm cycle.
+	var okBuf [32]bool
+	ok := okBuf[:0]
+	if len(o.Lines) > len(okBuf) {
+		ok = make([]bool, 0, len(o.Lines))
+	}
 	for i := range o.Lines {
-		ok[i] = free(&o.Lines[i]) > 0
+		ok = append(ok, free(&o.Lines[i]) > 0)
 	}
 	if !now.Before(o.ShipAfter) {
-		// Complete-shipping rules, then ship groups.
-		shortComplete := slices.ContainsFunc(o.Lines, func(l Line) bool {
-			return policy(&l) == ShipComplete && l.Backordered > 0
-		})
-		shortGroup := map[string]bool{}
-		for _, l := range o.Lines {
+		// Complete-shipping rules, then ship groups. The lines are read
+		// through pointers: a Line is some 300 bytes.
+		shortComplete := false
+		var shortGroup map[string]bool // made only for an order with ship groups
+		for i := range o.Lines {
+			l := &o.Lines[i]
+			if policy(l) == ShipComplete && l.Backordered > 0 {
+				shortComplete = true
+			}
 			if l.ShipGroup != "" && l.Backordered > 0 {
+				if shortGroup == nil {
+					shortGroup = map[string]bool{}
+				}
 				shortGroup[l.ShipGroup] = true
 			}
 		}
@@ -101,8 +115,21 @@ func planOrder(o *Order, now time.Time, locRank func(string) int, withValues boo
 		return plan
 	}
 
-	byLoc := map[string]*ShipmentPlan{}
+	// The plans are built in place in plan.Shipments, found by location
+	// with a linear search (an order ships from a few locations; a map
+	// and a box per plan cost more than the search). Each plan's lines
+	// get room for every line that ships, so that appending never grows
+	// them.
+	shipping := 0
+	for i := range ok {
+		if ok[i] {
+			shipping++
+		}
+	}
 	var total int64
+	// sums[k] adds up plan.Shipments[k]'s value.
+	var sumsBuf [4]valueSum
+	sums := sumsBuf[:0]
 	// Money is computed only when someone reads it: decimal arithmetic
 	// allocates, and shipping an order needs no value unless a minimum
 	// value holds it.
@@ -111,7 +138,7 @@ func planOrder(o *Order, now time.Time, locRank func(string) int, withValues boo
 	for i := range o.Lines {
 		l := &o.Lines[i]
 		if !ok[i] {
-			if l.Open() > 0 {
+			if openOf(l) > 0 {
 				completes = false
 			}
 			continue
@@ -120,30 +147,38 @@ func planOrder(o *Order, now time.Time, locRank func(string) int, withValues boo
 			completes = false
 		}
 		for _, a := range l.Allocations {
-			q := a.Qty - l.CommittedAt(a.Location)
+			q := a.Qty - qtyAt(l.Committed, a.Location)
 			if q <= 0 {
 				continue
 			}
-			p := byLoc[a.Location]
-			if p == nil {
-				p = &ShipmentPlan{OrderID: o.ID, Location: a.Location, Value: decimal.Zero}
-				byLoc[a.Location] = p
+			k := slices.IndexFunc(plan.Shipments, func(p ShipmentPlan) bool { return p.Location == a.Location })
+			if k < 0 {
+				k = len(plan.Shipments)
+				plan.Shipments = append(plan.Shipments, ShipmentPlan{OrderID: o.ID, Location: a.Location, Value: decimal.Zero,
+					Lines: make([]ShipmentLine, 0, shipping)})
+				sums = append(sums, valueSum{})
 			}
+			p := &plan.Shipments[k]
 			p.Lines = append(p.Lines, ShipmentLine{LineID: l.ID, SKU: l.SKU, Qty: q})
 			p.Qty += q
 			if values {
-				p.Value = p.Value.Add(l.UnitPrice.Mul(decimal.NewFromInt(q)))
+				sums[k].add(l.UnitPrice, q)
 			}
 			total += q
 		}
 	}
-	if len(byLoc) == 0 {
+	if len(plan.Shipments) == 0 {
 		return plan
+	}
+	if values {
+		for k := range plan.Shipments {
+			plan.Shipments[k].Value = sums[k].value()
+		}
 	}
 	below := o.MinShipQty > 0 && total < o.MinShipQty
 	if o.MinShipValue.IsPositive() {
 		value := decimal.Zero
-		for _, p := range byLoc {
+		for _, p := range plan.Shipments {
 			value = value.Add(p.Value)
 		}
 		below = below || value.LessThan(o.MinShipValue)
@@ -154,31 +189,127 @@ func planOrder(o *Order, now time.Time, locRank func(string) int, withValues boo
 				hold(&o.Lines[i], HoldBelowThreshold)
 			}
 		}
+		plan.Shipments = nil
 		return plan
 	}
-	for _, p := range byLoc {
-		plan.Shipments = append(plan.Shipments, *p)
+	if len(plan.Shipments) > 1 {
+		slices.SortFunc(plan.Shipments, func(a, b ShipmentPlan) int {
+			if c := cmp.Compare(rank.of(a.Location), rank.of(b.Location)); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Location, b.Location)
+		})
 	}
-	slices.SortFunc(plan.Shipments, func(a, b ShipmentPlan) int {
-		if c := cmp.Compare(locRank(a.Location), locRank(b.Location)); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Location, b.Location)
-	})
 	return plan
 }
 
-// locRanker returns a function giving each location's Rank.
-func (w *work) locRanker() (func(string) int, error) {
+// valueSum adds up a plan's value, each line's quantity × unit price,
+// exactly as decimal.Zero.Add(price.Mul(decimal.NewFromInt(qty))) line
+// after line gives it (its exponent the least of 0 and the prices'). It
+// sums in int64 while every price's coefficient fits and nothing overflows
+// (decimal arithmetic allocated four times per line of every plan), and
+// goes on in decimal from there otherwise. The zero value is an empty sum.
+type valueSum struct {
+	coef int64 // the sum is coef × 10^exp, until slow
+	exp  int32
+	slow bool
+	dec  decimal.Decimal // the sum, once slow
+}
+
+// add adds price × qty.
+func (v *valueSum) add(price decimal.Decimal, qty int64) {
+	if !v.slow && v.addInt64(price, qty) {
+		return
+	}
+	if !v.slow {
+		v.slow, v.dec = true, decimal.New(v.coef, v.exp)
+	}
+	v.dec = v.dec.Add(price.Mul(decimal.NewFromInt(qty)))
+}
+
+// addInt64 adds price × qty in int64, and reports false, changing
+// nothing, when a price does not fit or a product or sum would overflow.
+func (v *valueSum) addInt64(price decimal.Decimal, qty int64) bool {
+	e := price.Exponent()
+	if e > 0 || e < -maxPow10 || price.Sign() < 0 || price.NumDigits() > maxPow10 {
+		return false
+	}
+	x, ok := mulInt64(price.CoefficientInt64(), qty)
+	if !ok {
+		return false
+	}
+	sum, exp := v.coef, v.exp
+	switch {
+	case e < exp:
+		if sum, ok = mulInt64(sum, pow10s[exp-e]); !ok {
+			return false
+		}
+		exp = e
+	case e > exp:
+		if x, ok = mulInt64(x, pow10s[e-exp]); !ok {
+			return false
+		}
+	}
+	if sum > math.MaxInt64-x {
+		return false
+	}
+	v.coef, v.exp = sum+x, exp
+	return true
+}
+
+// value returns the sum.
+func (v *valueSum) value() decimal.Decimal {
+	if v.slow {
+		return v.dec
+	}
+	return decimal.New(v.coef, v.exp)
+}
+
+// maxPow10 is the largest power of ten in pow10s.
+const maxPow10 = 18
+
+// pow10s[n] is 10ⁿ.
+var pow10s = func() (p [maxPow10 + 1]int64) {
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * 10
+	}
+	return p
+}()
+
+// mulInt64 returns a × b for a, b ≥ 0, and reports false if it overflows.
+func mulInt64(a, b int64) (int64, bool) {
+	if a < 0 || b < 0 {
+		return 0, false
+	}
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	if hi != 0 || lo > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(lo), true
+}
+
+// locRanks gives each location's Rank (0 for an unknown one), by a linear
+// search of the locations: a store has few, and a map of them, made for
+// every plan, cost more than the search.
+type locRanks []Location
+
+func (r locRanks) of(id string) int {
+	for i := range r {
+		if r[i].ID == id {
+			return r[i].Rank
+		}
+	}
+	return 0
+}
+
+// locRanker returns the ranks of the store's locations.
+func (w *work) locRanker() (locRanks, error) {
 	locs, err := w.locations()
 	if err != nil {
 		return nil, err
 	}
-	rank := make(map[string]int, len(locs))
-	for _, l := range locs {
-		rank[l.ID] = l.Rank
-	}
-	return func(id string) int { return rank[id] }, nil
+	return locRanks(locs), nil
 }
 
 // PlanShipments says what the order would ship now, by location, and what
@@ -186,12 +317,12 @@ func (w *work) locRanker() (func(string) int, error) {
 func (e *Engine) PlanShipments(ctx context.Context, orderID uuid.UUID) (OrderPlan, error) {
 	var plan OrderPlan
 	err := e.view(ctx, func(tx Tx) error {
-		o, err := tx.Order(orderID)
+		w := e.getWork(tx, "")
+		defer e.putWork(w)
+		o, err := w.readOrder(orderID)
 		if err != nil {
 			return notFound(err, "order", orderID.String())
 		}
-		w := e.getWork(tx, "")
-		defer e.putWork(w)
 		rank, err := w.locRanker()
 		if err != nil {
 			return err
@@ -298,11 +429,12 @@ func (e *Engine) Ship(ctx context.Context, r ShipRequest) (ShipResult, error) {
 }
 
 func (w *work) ship(r ShipRequest) (ShipResult, error) {
-	o, err := w.tx.Order(r.OrderID)
+	o, err := w.readOrder(r.OrderID)
 	if err != nil {
 		return ShipResult{}, notFound(err, "order", r.OrderID.String())
 	}
-	w.headers[o.ID] = o.Header()
+	w.headers[o.ID] = keysOf(&o)
+	w.useOrder(&o)
 	if r.Location != "" {
 		if err := w.checkLocation(r.Location); err != nil {
 			return ShipResult{}, err
@@ -323,9 +455,23 @@ func (w *work) ship(r ShipRequest) (ShipResult, error) {
 		}
 	}
 	res := ShipResult{Held: plan.Held}
-	prior, err := w.tx.Shipments(o.ID)
-	if err != nil {
-		return ShipResult{}, err
+	// The order's earlier shipments matter only to a FillOrKill line that
+	// waits (it gives its backorder up at the order's first shipment), so
+	// they are read only for such an order, before this one adds any.
+	killing := false
+	for i := range o.Lines {
+		if l := &o.Lines[i]; l.Backordered > 0 && cmp.Or(l.ShipPolicy, o.ShipPolicy) == FillOrKill {
+			killing = true
+			break
+		}
+	}
+	firstShipment := true
+	if killing {
+		prior, err := w.tx.Shipments(o.ID)
+		if err != nil {
+			return ShipResult{}, err
+		}
+		firstShipment = len(prior) == 0
 	}
 	for _, p := range plan.Shipments {
 		if r.Location != "" && p.Location != r.Location {
@@ -337,6 +483,9 @@ func (w *work) ship(r ShipRequest) (ShipResult, error) {
 			l, err := w.line(sl.LineID)
 			if err != nil {
 				return ShipResult{}, err
+			}
+			if cap(l.Committed) == 0 {
+				l.Committed = w.spareQty() // rather than a small allocation per line
 			}
 			l.addCommitted(p.Location, sl.Qty)
 			s, err := w.sku(l.SKU)
@@ -353,8 +502,9 @@ func (w *work) ship(r ShipRequest) (ShipResult, error) {
 		w.emit(Event{Type: ShipmentCreated, OrderID: o.ID, ShipmentID: sh.ID, Location: sh.Location, Qty: sh.Qty()})
 		res.Shipments = append(res.Shipments, sh)
 	}
-	if len(res.Shipments) > 0 && len(prior) == 0 {
-		for _, ol := range o.Lines {
+	if len(res.Shipments) > 0 && firstShipment && killing {
+		for i := range o.Lines {
+			ol := &o.Lines[i]
 			pol := ol.ShipPolicy
 			if pol == "" {
 				pol = o.ShipPolicy
@@ -503,11 +653,20 @@ func (e *Engine) ConfirmShipment(ctx context.Context, c Confirmation) (Shipment,
 	if err := validText("Confirmation.Tracking", c.Tracking); err != nil {
 		return Shipment{}, err
 	}
-	return command(ctx, e, "confirm/"+c.ShipmentID.String(), func(w *work) (Shipment, error) {
+	return command(ctx, e, commandKey("confirm/", c.ShipmentID), func(w *work) (Shipment, error) {
 		sh, err := w.createdShipment(c.ShipmentID, "Confirmation.ShipmentID")
 		if err != nil {
 			return Shipment{}, err
 		}
+		// The order is read once, for its lines and to see whether it is
+		// done: reading each line, then the order again, cost a copy of
+		// every line twice.
+		o, err := w.readOrder(sh.OrderID)
+		if err != nil {
+			return Shipment{}, notFound(err, "order", sh.OrderID.String())
+		}
+		w.headers[o.ID] = keysOf(&o)
+		w.useOrder(&o)
 		for _, sl := range sh.Lines {
 			l, err := w.line(sl.LineID)
 			if err != nil {
@@ -539,9 +698,7 @@ func (e *Engine) ConfirmShipment(ctx context.Context, c Confirmation) (Shipment,
 			return Shipment{}, err
 		}
 		w.emit(Event{Type: ShipmentConfirmed, OrderID: sh.OrderID, ShipmentID: sh.ID, Location: sh.Location, Qty: sh.Qty()})
-		if err := w.completeIfDone(sh.OrderID); err != nil {
-			return Shipment{}, err
-		}
+		w.completeIfDone(&o)
 		if w.e.autoInvoice {
 			if _, err := w.bill(sh.ID); err != nil {
 				return Shipment{}, err
@@ -565,22 +722,19 @@ func (w *work) createdShipment(id uuid.UUID, field string) (Shipment, error) {
 }
 
 // completeIfDone raises OrderCompleted when nothing of the order is open.
-func (w *work) completeIfDone(orderID uuid.UUID) error {
-	o, err := w.tx.Order(orderID)
-	if err != nil {
-		return err
-	}
-	for _, ol := range o.Lines {
-		l := ol
-		if wl, ok := w.lines[ol.ID]; ok {
-			l = *wl
+// o is the order as the operation read it; its lines that the operation
+// holds are read from the work.
+func (w *work) completeIfDone(o *Order) {
+	for i := range o.Lines {
+		l := &o.Lines[i]
+		if wl, ok := w.lines[l.ID]; ok {
+			l = wl
 		}
-		if l.Open() > 0 {
-			return nil
+		if openOf(l) > 0 {
+			return
 		}
 	}
-	w.emit(Event{Type: OrderCompleted, OrderID: orderID})
-	return nil
+	w.emit(Event{Type: OrderCompleted, OrderID: o.ID})
 }
 
 // VoidRequest cancels a created shipment before it leaves.

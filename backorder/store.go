@@ -195,6 +195,22 @@ type AppendTx interface {
 	AppendBook(dst []BookEntry, sku string) ([]BookEntry, error)
 }
 
+// AppendOrderTx is an optional capability of a Tx, as AppendTx is: reading
+// an order with its lines appended to a slice the caller owns, so that the
+// engine reads an order into memory it reuses from one operation to the
+// next. Shipping an order reads it three times (to plan, to ship, to
+// confirm), and a copy of its lines each time was a large part of what
+// the cycle allocated. The engine uses it when its Tx implements it;
+// memstore does.
+type AppendOrderTx interface {
+	// AppendOrder returns what Order(id) returns, except that the order's
+	// lines are appended to dst: the returned order's Lines is the
+	// extended slice. As with AppendTx, the store keeps no reference to
+	// dst, and each appended line's slices are new (they share no memory
+	// with the store or with dst's old elements).
+	AppendOrder(dst []Line, id uuid.UUID) (Order, error)
+}
+
 // Prefetcher is an optional capability of a Tx, for stores where every read
 // is a round trip to a server. Before an operation reads anything, the
 // engine calls Prefetch with what the operation is about to read, so the

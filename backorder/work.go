@@ -34,8 +34,8 @@ type work struct {
 	lines     map[uuid.UUID]*Line
 	lineOrder []uuid.UUID
 	dirty     map[uuid.UUID]bool
-	newOrders []*Order // orders placed by this operation, written whole
-	headers   map[uuid.UUID]Order
+	newOrders []*Order                // orders placed by this operation, written whole
+	headers   map[uuid.UUID]orderKeys // the orders whose lines this operation touches
 	locs      []Location
 	projLocs  []string // location ids in order, for the projection
 
@@ -48,12 +48,18 @@ type work struct {
 	events     []Event
 
 	// Memory kept across operations by a pooled work.
-	spare     []*skuState   // reset SKU states, ready for reuse
-	entries   entrySlab     // book entries this operation created
-	projector eta.Projector // its day cache outlives one projection
-	projWait  []*BookEntry  // projectionInput's waiting entries
-	projIn    eta.Input     // projectionInput's slices, reused
-	jsonBuf   []byte        // the command record's result
+	spare     []*skuState       // reset SKU states, ready for reuse
+	entries   entrySlab         // book entries this operation created
+	projector eta.Projector     // its day cache outlives one projection
+	projWait  []*BookEntry      // projectionInput's waiting entries
+	projIn    eta.Input         // projectionInput's slices, reused
+	jsonBuf   []byte            // the command record's result
+	seqNames  map[string]string // lineSequence's names by SKU, at most keepMap
+	// orderBuf holds the lines of the order readOrder read, if it is
+	// orderBufUsed.
+	orderBuf     []Line
+	orderBufUsed bool
+	qtySlab      []LocQty // spareQty's memory
 
 	// PlaceOrder's copy of the order it places (see placing).
 	placed      Order
@@ -67,7 +73,7 @@ func newWork(e *Engine, tx Tx, cmd string) *work {
 		skus:    make(map[string]*skuState),
 		lines:   make(map[uuid.UUID]*Line),
 		dirty:   make(map[uuid.UUID]bool),
-		headers: make(map[uuid.UUID]Order),
+		headers: make(map[uuid.UUID]orderKeys),
 		events:  make([]Event, 0, 16),
 	}
 	w.start(e, tx, cmd)
@@ -139,6 +145,8 @@ func (w *work) reset() {
 	w.placedLines = resetSlice(w.placedLines)
 	w.placedQs = resetSlice(w.placedQs)
 	w.placedSKUs = resetSlice(w.placedSKUs)
+	w.orderBuf, w.orderBufUsed = resetSlice(w.orderBuf), false
+	w.qtySlab = resetSlice(w.qtySlab)
 	if cap(w.jsonBuf) > keepSlice*16 {
 		w.jsonBuf = nil
 	}
@@ -302,9 +310,7 @@ func (w *work) sku(sku string) (*skuState, error) {
 // position returns the SKU's position at loc for writing, creating an all
 // zero one if the store has none.
 func (s *skuState) position(loc string) *StockPosition {
-	i, found := slices.BinarySearchFunc(s.pos, loc, func(p StockPosition, loc string) int {
-		return cmp.Compare(p.Location, loc)
-	})
+	i, found := s.find(loc)
 	if !found {
 		s.pos = slices.Insert(s.pos, i, StockPosition{SKU: s.item.SKU, Location: loc})
 		s.posDirty = slices.Insert(s.posDirty, i, false)
@@ -316,14 +322,33 @@ func (s *skuState) position(loc string) *StockPosition {
 
 // available returns the available stock at loc without marking it dirty.
 func (s *skuState) available(loc string) int64 {
-	i, found := slices.BinarySearchFunc(s.pos, loc, func(p StockPosition, loc string) int {
-		return cmp.Compare(p.Location, loc)
-	})
+	i, found := s.find(loc)
 	if !found {
 		return 0
 	}
-	return s.pos[i].Available()
+	return s.pos[i].OnHand - s.pos[i].Allocated
 }
+
+// find returns where the position at loc is in s.pos, or would be. A SKU
+// has a position at a few locations, which a linear search finds faster
+// than a binary one (the engine asks some forty times per order placed);
+// a long list is searched by halves.
+func (s *skuState) find(loc string) (int, bool) {
+	if len(s.pos) <= linearPositions {
+		for i := range s.pos {
+			if l := s.pos[i].Location; l >= loc {
+				return i, l == loc
+			}
+		}
+		return len(s.pos), false
+	}
+	return slices.BinarySearchFunc(s.pos, loc, func(p StockPosition, loc string) int {
+		return cmp.Compare(p.Location, loc)
+	})
+}
+
+// linearPositions is the most positions find searches one by one.
+const linearPositions = 8
 
 // loadBook reads the SKU's waiting entries once.
 func (w *work) loadBook(s *skuState) error {
@@ -388,6 +413,57 @@ func (w *work) line(id uuid.UUID) (*Line, error) {
 	w.lineOrder = append(w.lineOrder, id)
 	return &l, nil
 }
+
+// useOrder makes the lines of o, an order the operation has just read,
+// the lines w.line returns, except those it read before: an operation that
+// reads an order and then works on its lines (shipping it, confirming a
+// shipment) reads each line once, with the order, instead of once more by
+// itself. o is the operation's own copy (the store copies what it reads);
+// after this, its lines change only through w.line's pointers.
+func (w *work) useOrder(o *Order) {
+	for i := range o.Lines {
+		l := &o.Lines[i]
+		if _, ok := w.lines[l.ID]; !ok {
+			w.lines[l.ID] = l
+			w.lineOrder = append(w.lineOrder, l.ID)
+		}
+	}
+}
+
+// spareQty returns an empty slice with room for one LocQty, from the
+// work's memory: a line that a shipment first commits needs one, and a
+// small allocation per line was a large part of what shipping an order
+// allocated. The line is the work's, and flush's writes are copied
+// by the store, so the memory never leaves the operation.
+func (w *work) spareQty() []LocQty {
+	if len(w.qtySlab) == cap(w.qtySlab) {
+		w.qtySlab = make([]LocQty, 0, max(64, 2*cap(w.qtySlab)))
+	}
+	n := len(w.qtySlab)
+	w.qtySlab = w.qtySlab[:n+1]
+	return w.qtySlab[n : n : n+1]
+}
+
+// allocatedOf, committedOf and openOf are l.Allocated(), committed(*l) and
+// l.Open() through a pointer: the methods' receiver is a copy of the whole
+// line (some 300 bytes), which the hot paths paid per line per call.
+func allocatedOf(l *Line) int64 {
+	var n int64
+	for i := range l.Allocations {
+		n += l.Allocations[i].Qty
+	}
+	return n
+}
+
+func committedOf(l *Line) int64 {
+	var n int64
+	for i := range l.Committed {
+		n += l.Committed[i].Qty
+	}
+	return n
+}
+
+func openOf(l *Line) int64 { return allocatedOf(l) + l.Backordered }
 
 // entry returns the entry of a line this operation has read or created, or
 // nil.
@@ -467,7 +543,7 @@ func (w *work) touchEntry(s *skuState, l *Line, e *BookEntry) error {
 		}
 		e = w.entries.next()
 		e.SKU, e.LineID, e.OrderID = l.SKU, l.ID, l.OrderID
-		e.Customer, e.Priority, e.Placed, e.RequestedDate = o.Customer, o.Priority, o.Placed, o.RequestedDate
+		e.Customer, e.Priority, e.Placed, e.RequestedDate = o.customer, o.priority, o.placed, o.requested
 		s.add(e)
 	}
 	e.Seq = l.Seq
@@ -488,24 +564,38 @@ func (w *work) touchEntry(s *skuState, l *Line, e *BookEntry) error {
 	return nil
 }
 
-// header returns an order's header, from this operation's new orders or the
-// store.
-func (w *work) header(id uuid.UUID) (Order, error) {
+// orderKeys is what a book entry takes from its order: a copy of these
+// rather than of the whole header (some 260 bytes) per line touched.
+type orderKeys struct {
+	customer  string
+	priority  int32
+	placed    time.Time
+	requested time.Time
+}
+
+// keysOf returns o's orderKeys.
+func keysOf(o *Order) orderKeys {
+	return orderKeys{customer: o.Customer, priority: o.Priority, placed: o.Placed, requested: o.RequestedDate}
+}
+
+// header returns what an order's book entries take from it, from this
+// operation's new orders or the store.
+func (w *work) header(id uuid.UUID) (orderKeys, error) {
 	for _, o := range w.newOrders {
 		if o.ID == id {
-			return o.Header(), nil
+			return keysOf(o), nil
 		}
 	}
-	if o, ok := w.headers[id]; ok {
-		return o, nil
+	if k, ok := w.headers[id]; ok {
+		return k, nil
 	}
 	o, err := w.tx.Order(id)
 	if err != nil {
-		return Order{}, notFound(err, "order", id.String())
+		return orderKeys{}, notFound(err, "order", id.String())
 	}
-	o = o.Header()
-	w.headers[id] = o
-	return o, nil
+	k := keysOf(&o)
+	w.headers[id] = k
+	return k, nil
 }
 
 // waiting returns the SKU's entries with backordered quantity, by Seq, in

@@ -36,8 +36,8 @@
 //     order before Update returns the error or the panic goes on.
 //  3. Every value is copied on the way in and on the way out, so callers
 //     never share memory with the store. Its transactions also implement
-//     backorder.AppendTx, which the engine uses to read positions and books
-//     into buffers it reuses. Times are kept exactly as given, zone and monotonic
+//     backorder.AppendTx and backorder.AppendOrderTx, which the engine uses
+//     to read positions, books and orders into buffers it reuses. Times are kept exactly as given, zone and monotonic
 //     reading included; a database keeps microseconds and may change the
 //     zone, so do not let tests depend on more than storetest checks.
 //  4. The write methods of a View's Tx return ErrReadOnly. Every method of
@@ -60,19 +60,24 @@
 // Reads cost about one copy of what they return; the copy of a book, an
 // order's lines or an entry's allocations puts the slices of all its
 // values into one allocation. Book and Holders read a per-SKU (and per SKU
-// and location) slice kept sorted by Seq, where new entries mostly append;
+// and location) slice kept sorted by Seq, each entry's Seq beside its
+// pointer so that a search never leaves the slice, where new entries
+// mostly append;
 // Positions are kept per SKU, sorted by location; Inbounds, Locations,
 // Shipments and Invoices have sorted indexes of their own. A line and its
 // book entries are one row, found with one lookup. An order's lines are
 // stored in one block, and a line or book entry with its first two
 // allocations in one allocation (a block stays in memory while any of its
-// lines is stored). CustomerBook reads an unsorted
+// lines is stored); an open line is stored with room for its book entry,
+// which shares the line's allocations, so writing a line and its entry
+// is one allocation. CustomerBook reads an unsorted
 // per-customer set and sorts it, so that writes never shift a large
 // customer's list. OpenOrders keeps a count of open lines per order and
 // sorts the ids of the open orders when first read after a change, so
 // paging through them in one View sorts once. Events are an append-only
 // list of fixed-size chunks, read by index, so appending never copies old
-// events. A write costs a map assignment (a position or a sequence, a
+// events; each keeps the fields most events carry in place and the rest
+// behind a pointer, in about half an Event's size. A write costs a map assignment (a position or a sequence, a
 // lookup), an undo record and its index updates; an update that keeps a
 // row's place in an index overwrites it there. No reflection or encoding
 // is involved.

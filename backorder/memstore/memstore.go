@@ -59,8 +59,8 @@ type Store struct {
 
 	allLocations *sortedIndex[struct{}, backorder.Location]
 	skuInbounds  *sortedIndex[string, backorder.Inbound]
-	waiting      *sortedIndex[string, *backorder.BookEntry]
-	holders      *sortedIndex[skuLoc, *backorder.BookEntry]
+	waiting      *seqIndex[string]
+	holders      *seqIndex[skuLoc]
 	customers    *setIndex[string, bookKey, *backorder.BookEntry]
 	open         *openOrders
 	orderShips   *sortedIndex[uuid.UUID, *backorder.Shipment]
@@ -114,15 +114,14 @@ func (s *Store) init() {
 			}
 			return cmp.Compare(a.ID, b.ID)
 		})
-	s.waiting = newSortedIndex(
+	s.waiting = newSeqIndex(
 		func(e *backorder.BookEntry, dst []string) []string {
 			if e.Backordered > 0 {
 				dst = append(dst, e.SKU)
 			}
 			return dst
-		},
-		bySeq)
-	s.holders = newSortedIndex(
+		})
+	s.holders = newSeqIndex(
 		func(e *backorder.BookEntry, dst []skuLoc) []skuLoc {
 			for i, a := range e.Allocations {
 				if a.Qty > 0 && (i == 0 || a.Location != e.Allocations[i-1].Location) {
@@ -130,8 +129,7 @@ func (s *Store) init() {
 				}
 			}
 			return dst
-		},
-		bySeq)
+		})
 	s.customers = newSetIndex(
 		func(e *backorder.BookEntry) (string, bool) { return e.Customer, e.Backordered > 0 },
 		func(e *backorder.BookEntry) bookKey { return bookKey{e.SKU, e.LineID} })
@@ -298,28 +296,80 @@ const eventChunk = 1024
 // eventLog is the append-only outbox: the event with Seq n is at index n-1,
 // in chunk (n-1)/eventChunk.
 type eventLog struct {
-	chunks [][]backorder.Event
+	chunks [][]storedEvent
 	n      int
 	// marks are the lengths before each append of the running transaction.
 	marks []int
 	log   *[]undoer
 }
 
+// storedEvent is an event as the outbox keeps it: the fields most events
+// carry, and the others behind a pointer that is nil for most events. An
+// Event is some 300 bytes, mostly empty, and the outbox keeps every event
+// ever raised: half the size is half the memory written per event and half
+// what the garbage collector scans. Seq is the event's place in the log.
+type storedEvent struct {
+	typ        backorder.EventType
+	at         time.Time
+	command    string
+	orderID    uuid.UUID
+	lineID     uuid.UUID
+	shipmentID uuid.UUID
+	customer   string
+	sku        string
+	location   string
+	qty        int64
+	rare       *rareEventFields
+}
+
+// rareEventFields are the fields of an event that few events carry.
+type rareEventFields struct {
+	invoiceID uuid.UUID
+	inboundID string
+	number    string
+	reason    string
+	from, to  int64
+	oldDate   time.Time
+	newDate   time.Time
+}
+
+// store sets s to ev (but its Seq).
+func (s *storedEvent) store(ev *backorder.Event) {
+	*s = storedEvent{typ: ev.Type, at: ev.At, command: ev.Command, orderID: ev.OrderID, lineID: ev.LineID,
+		shipmentID: ev.ShipmentID, customer: ev.Customer, sku: ev.SKU, location: ev.Location, qty: ev.Qty}
+	if ev.InvoiceID != uuid.Nil || ev.InboundID != "" || ev.Number != "" || ev.Reason != "" || ev.From != 0 || ev.To != 0 ||
+		!isZeroTime(ev.OldDate) || !isZeroTime(ev.NewDate) {
+		s.rare = &rareEventFields{invoiceID: ev.InvoiceID, inboundID: ev.InboundID, number: ev.Number, reason: ev.Reason,
+			from: ev.From, to: ev.To, oldDate: ev.OldDate, newDate: ev.NewDate}
+	}
+}
+
+// event returns the stored event with the sequence number seq.
+func (s *storedEvent) event(seq uint64) backorder.Event {
+	ev := backorder.Event{Seq: seq, Type: s.typ, At: s.at, Command: s.command, OrderID: s.orderID, LineID: s.lineID,
+		ShipmentID: s.shipmentID, Customer: s.customer, SKU: s.sku, Location: s.location, Qty: s.qty}
+	if r := s.rare; r != nil {
+		ev.InvoiceID, ev.InboundID, ev.Number, ev.Reason = r.invoiceID, r.inboundID, r.number, r.reason
+		ev.From, ev.To, ev.OldDate, ev.NewDate = r.from, r.to, r.oldDate, r.newDate
+	}
+	return ev
+}
+
+// isZeroTime reports whether t is the zero time.Time value itself, with
+// no location: such a field is left out of rareEventFields, and comes back
+// as the zero value (a zero instant with a location is kept).
+func isZeroTime(t time.Time) bool { return t == time.Time{} }
+
 func (l *eventLog) append(evs []backorder.Event) {
 	l.marks = append(l.marks, l.n)
 	*l.log = append(*l.log, l)
 	for i := range evs {
-		evs[i].Seq = uint64(l.n + i + 1)
-	}
-	// Copied a chunk's worth at a time: one bulk copy instead of an
-	// element-wise one.
-	for len(evs) > 0 {
 		if l.n == len(l.chunks)*eventChunk {
-			l.chunks = append(l.chunks, make([]backorder.Event, eventChunk))
+			l.chunks = append(l.chunks, make([]storedEvent, eventChunk))
 		}
-		k := copy(l.chunks[l.n/eventChunk][l.n%eventChunk:], evs)
-		l.n += k
-		evs = evs[k:]
+		l.n++
+		evs[i].Seq = uint64(l.n)
+		l.chunks[(l.n-1)/eventChunk][(l.n-1)%eventChunk].store(&evs[i])
 	}
 }
 
@@ -334,12 +384,8 @@ func (l *eventLog) read(after uint64, limit int) []backorder.Event {
 		end = after + uint64(limit)
 	}
 	out := make([]backorder.Event, 0, end-after)
-	for i := after; i < end; {
-		c := l.chunks[i/eventChunk]
-		j := i % eventChunk
-		k := min(uint64(eventChunk), j+(end-i))
-		out = append(out, c[j:k]...)
-		i += k - j
+	for i := after; i < end; i++ {
+		out = append(out, l.chunks[i/eventChunk][i%eventChunk].event(i+1))
 	}
 	return out
 }
@@ -347,7 +393,7 @@ func (l *eventLog) read(after uint64, limit int) []backorder.Event {
 func (l *eventLog) undoLast() {
 	n := len(l.marks) - 1
 	for i := l.marks[n]; i < l.n; i++ {
-		l.chunks[i/eventChunk][i%eventChunk] = backorder.Event{}
+		l.chunks[i/eventChunk][i%eventChunk] = storedEvent{}
 	}
 	l.n = l.marks[n]
 	l.marks = l.marks[:n]

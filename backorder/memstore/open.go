@@ -31,7 +31,7 @@ func newOpenOrders() *openOrders {
 }
 
 func (o *openOrders) add(l *backorder.Line) {
-	if l.Open() <= 0 {
+	if openQty(l) <= 0 {
 		return
 	}
 	if n := o.count[l.OrderID]; n != nil {
@@ -44,7 +44,7 @@ func (o *openOrders) add(l *backorder.Line) {
 }
 
 func (o *openOrders) remove(l *backorder.Line) {
-	if l.Open() <= 0 {
+	if openQty(l) <= 0 {
 		return
 	}
 	if n := o.count[l.OrderID]; n != nil && *n > 1 {
@@ -56,7 +56,7 @@ func (o *openOrders) remove(l *backorder.Line) {
 }
 
 func (o *openOrders) replace(old, l *backorder.Line) {
-	if old.OrderID == l.OrderID && (old.Open() > 0) == (l.Open() > 0) {
+	if old.OrderID == l.OrderID && (openQty(old) > 0) == (openQty(l) > 0) {
 		return
 	}
 	o.remove(old)
@@ -87,4 +87,14 @@ func (o *openOrders) page(after uuid.UUID, limit int) []uuid.UUID {
 		return nil
 	}
 	return slices.Clone(o.sorted[i:end])
+}
+
+// openQty is l.Open() through a pointer: the method's receiver is a copy
+// of the whole line, which every line write paid, more than once.
+func openQty(l *backorder.Line) int64 {
+	n := l.Backordered
+	for i := range l.Allocations {
+		n += l.Allocations[i].Qty
+	}
+	return n
 }

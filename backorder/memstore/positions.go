@@ -39,6 +39,22 @@ func byLocation(p backorder.StockPosition, loc string) int {
 	return 0
 }
 
+// find returns where the position at loc is in the sorted group g, or
+// would be: one by one in a short group (a SKU is stocked at a few
+// locations, and a binary search through a function value cost more), by
+// halves in a long one.
+func find(g []backorder.StockPosition, loc string) (int, bool) {
+	if len(g) <= 8 {
+		for i := range g {
+			if l := g[i].Location; l >= loc {
+				return i, l == loc
+			}
+		}
+		return len(g), false
+	}
+	return slices.BinarySearchFunc(g, loc, byLocation)
+}
+
 // group returns the SKU's positions, sorted by location. The slice is the
 // table's own.
 func (t *positionTable) group(sku string) []backorder.StockPosition {
@@ -55,7 +71,7 @@ func (t *positionTable) put(p backorder.StockPosition) {
 		g = new([]backorder.StockPosition)
 		t.groups[p.SKU] = g
 	}
-	i, found := slices.BinarySearchFunc(*g, p.Location, byLocation)
+	i, found := find(*g, p.Location)
 	if found {
 		t.changes = append(t.changes, positionChange{old: (*g)[i], had: true})
 		(*g)[i] = p
@@ -72,7 +88,7 @@ func (t *positionTable) undoLast() {
 	t.changes[n] = positionChange{}
 	t.changes = t.changes[:n]
 	g := t.groups[c.old.SKU]
-	i, _ := slices.BinarySearchFunc(*g, c.old.Location, byLocation)
+	i, _ := find(*g, c.old.Location)
 	if c.had {
 		(*g)[i] = c.old
 		return

@@ -24,6 +24,12 @@ type lineRow struct {
 	// nil while the other is not.
 	entry *backorder.BookEntry
 	more  *[]*backorder.BookEntry
+	// slot is free room for a book entry beside the line (see
+	// openLineBox), or nil. Only this row points to it: an entry is
+	// stored there at most once, by the write that replaces this row
+	// with one whose slot is nil. (A rolled-back write leaves it free
+	// again: nothing else points to what it wrote there.)
+	slot *backorder.BookEntry
 }
 
 // empty reports whether the row holds nothing, and is deleted.

@@ -19,7 +19,11 @@ type tx struct {
 	done  atomic.Bool
 }
 
-var _ backorder.Tx = (*tx)(nil)
+var (
+	_ backorder.Tx            = (*tx)(nil)
+	_ backorder.AppendTx      = (*tx)(nil)
+	_ backorder.AppendOrderTx = (*tx)(nil)
+)
 
 // readable reports whether the transaction may still be used.
 func (t *tx) readable() error {
@@ -204,6 +208,16 @@ func (t *tx) PutInbound(in backorder.Inbound) error {
 
 // Order implements backorder.OrderTx.
 func (t *tx) Order(id uuid.UUID) (backorder.Order, error) {
+	return t.appendOrder(nil, id)
+}
+
+// AppendOrder implements backorder.AppendOrderTx.
+func (t *tx) AppendOrder(dst []backorder.Line, id uuid.UUID) (backorder.Order, error) {
+	return t.appendOrder(dst, id)
+}
+
+// appendOrder returns the order with its lines appended to dst.
+func (t *tx) appendOrder(dst []backorder.Line, id uuid.UUID) (backorder.Order, error) {
 	if err := t.readable(); err != nil {
 		return backorder.Order{}, err
 	}
@@ -213,20 +227,23 @@ func (t *tx) Order(id uuid.UUID) (backorder.Order, error) {
 	}
 	o := rec.header
 	o.Charges = slices.Clone(o.Charges)
-	o.Lines = make([]backorder.Line, len(rec.lines))
+	if dst == nil {
+		dst = make([]backorder.Line, 0, len(rec.lines))
+	}
+	o.Lines = slices.Grow(dst, len(rec.lines))
 	// The lines' slices are copied into one block: one allocation, not
 	// one per line.
 	n := 0
-	for i, lid := range rec.lines {
+	for _, lid := range rec.lines {
 		l := t.s.lines.rows[lid].line
-		o.Lines[i] = *l
+		o.Lines = append(o.Lines, *l)
 		n += len(l.Allocations) + len(l.Committed)
 	}
 	var qs []backorder.LocQty
 	if n > 0 {
 		qs = make([]backorder.LocQty, 0, n)
 	}
-	for i := range o.Lines {
+	for i := len(dst); i < len(o.Lines); i++ {
 		l := &o.Lines[i]
 		l.Allocations, qs = carve(qs, l.Allocations)
 		l.Committed, qs = carve(qs, l.Committed)
@@ -254,11 +271,35 @@ func (t *tx) PutOrder(o backorder.Order) error {
 		ids = make([]uuid.UUID, 0, len(o.Lines))
 	}
 	// The lines are copied into one block, with room for their first
-	// allocations beside them: storing an order is a few allocations, not
-	// two per line. A block lives as long as any of its lines is stored.
-	boxes := make([]lineBox, len(o.Lines))
+	// allocations beside them, and the open lines' into another, with
+	// room for their book entries too (see openLineBox): storing an order
+	// is a few allocations, not three per line. A block lives as long as
+	// any line or entry in it is stored.
+	nOpen := 0
 	for i := range o.Lines {
-		l := boxes[i].set(&o.Lines[i])
+		if openQty(&o.Lines[i]) > 0 {
+			nOpen++
+		}
+	}
+	var open []openLineBox
+	var closed []lineBox
+	if nOpen > 0 {
+		open = make([]openLineBox, nOpen)
+	}
+	if nOpen < len(o.Lines) {
+		closed = make([]lineBox, len(o.Lines)-nOpen)
+	}
+	for i := range o.Lines {
+		var l *backorder.Line
+		var slot *backorder.BookEntry
+		if openQty(&o.Lines[i]) > 0 {
+			b := &open[0]
+			open = open[1:]
+			l, slot = b.line.set(&o.Lines[i]), &b.entry
+		} else {
+			l = closed[0].set(&o.Lines[i])
+			closed = closed[1:]
+		}
 		l.OrderID = o.ID
 		old, ok := t.s.lines.rows[l.ID]
 		if old.line == nil || old.line.OrderID != o.ID {
@@ -268,7 +309,7 @@ func (t *tx) PutOrder(o backorder.Order) error {
 			ids = append(ids, l.ID)
 		}
 		r := old
-		r.line = l
+		r.line, r.slot = l, slot
 		t.s.lines.putOver(l.ID, r, old, ok)
 	}
 	h := o.Header()
@@ -292,6 +333,60 @@ func (b *lineBox) set(l *backorder.Line) *backorder.Line {
 	b.line.Allocations, rest = carve(rest, l.Allocations)
 	b.line.Committed, _ = carve(rest, l.Committed)
 	return &b.line
+}
+
+// openLineBox is a stored open line with room for its book entry: the
+// engine keeps a book entry for every open line and writes it with the
+// line, so storing both is one allocation instead of two. The row that
+// stores the line points to the free entry (lineRow.slot) until an entry
+// is stored there (see setBeside).
+type openLineBox struct {
+	line  lineBox
+	entry backorder.BookEntry
+}
+
+// boxLine copies l into new memory for storing, and returns the stored
+// line and, for an open line, the free room for its book entry. A line
+// that holds nothing anywhere (a shipped or cancelled one) is stored
+// without room for LocQty values.
+func boxLine(l *backorder.Line) (*backorder.Line, *backorder.BookEntry) {
+	if openQty(l) > 0 {
+		b := new(openLineBox)
+		return b.line.set(l), &b.entry
+	}
+	if len(l.Allocations) == 0 && len(l.Committed) == 0 {
+		c := new(backorder.Line)
+		*c = *l
+		c.Allocations, _ = carve(nil, l.Allocations) // nil or empty, as given,
+		c.Committed, _ = carve(nil, l.Committed)     // in no memory of its own
+		return c, nil
+	}
+	return new(lineBox).set(l), nil
+}
+
+// setBeside copies e into dst, the room beside the stored line l, and
+// returns the stored entry. Its LocQty slices are l's where they are
+// equal, as the engine keeps them: stored values are never modified, so
+// they can be shared, and the room needs none of its own.
+func setBeside(dst, e *backorder.BookEntry, l *backorder.Line) *backorder.BookEntry {
+	*dst = *e
+	dst.Allocations = shareQty(e.Allocations, l)
+	dst.Committed = shareQty(e.Committed, l)
+	return dst
+}
+
+// shareQty returns a stored copy of src: one of l's stored slices when it
+// holds the same values, or new memory.
+func shareQty(src []backorder.LocQty, l *backorder.Line) []backorder.LocQty {
+	if len(src) > 0 && l != nil {
+		for _, stored := range [2][]backorder.LocQty{l.Allocations, l.Committed} {
+			if slices.Equal(src, stored) {
+				return slices.Clip(stored)
+			}
+		}
+	}
+	cp, _ := carve(nil, src)
+	return cp
 }
 
 // entryBox is a stored book entry with room for its first LocQty values.
@@ -379,7 +474,7 @@ func (t *tx) PutLine(l backorder.Line) error {
 		t.s.orders.put(l.OrderID, &orderRec{header: rec.header, lines: append(slices.Clip(rec.lines), l.ID)})
 	}
 	r := old
-	r.line = new(lineBox).set(&l)
+	r.line, r.slot = boxLine(&l)
 	t.s.lines.putOver(l.ID, r, old, had)
 	return nil
 }
@@ -414,14 +509,38 @@ func (t *tx) CustomerBook(customer string) ([]backorder.BookEntry, error) {
 	if err := t.readable(); err != nil {
 		return nil, err
 	}
-	return appendEntries(nil, t.s.customers.sorted(customer, byCustomer)), nil
+	return appendEntryPtrs(nil, t.s.customers.sorted(customer, byCustomer)), nil
 }
 
-// appendEntries appends copies of src to dst. The entries' slices are
-// copied into one new block (each clipped to its own part), so a copy of a
-// book is at most two allocations, and none when dst has room and no entry
-// holds anything. A nil dst and an empty src give nil.
-func appendEntries(dst []backorder.BookEntry, src []*backorder.BookEntry) []backorder.BookEntry {
+// appendEntries appends copies of src's entries to dst. The entries'
+// slices are copied into one new block (each clipped to its own part), so a
+// copy of a book is at most two allocations, and none when dst has room
+// and no entry holds anything. A nil dst and an empty src give nil.
+func appendEntries(dst []backorder.BookEntry, src []seqItem) []backorder.BookEntry {
+	if len(src) == 0 {
+		return dst
+	}
+	n := 0
+	for _, it := range src {
+		n += len(it.e.Allocations) + len(it.e.Committed)
+	}
+	var qs []backorder.LocQty
+	if n > 0 {
+		qs = make([]backorder.LocQty, 0, n)
+	}
+	dst = slices.Grow(dst, len(src))
+	for _, it := range src {
+		// In line, not a call per entry: a receipt copies its whole book.
+		dst = append(dst, *it.e)
+		c := &dst[len(dst)-1]
+		c.Allocations, qs = carve(qs, it.e.Allocations)
+		c.Committed, qs = carve(qs, it.e.Committed)
+	}
+	return dst
+}
+
+// appendEntryPtrs is appendEntries for entries held by pointer.
+func appendEntryPtrs(dst []backorder.BookEntry, src []*backorder.BookEntry) []backorder.BookEntry {
 	if len(src) == 0 {
 		return dst
 	}
@@ -451,7 +570,15 @@ func (t *tx) PutBookEntry(e backorder.BookEntry) error {
 	old, had := t.s.lines.rows[e.LineID]
 	var r lineRow
 	if e.Open() {
-		r = old.withEntry(e.SKU, new(entryBox).set(&e))
+		// Into the room beside the line when it is free (see openLineBox).
+		var stored *backorder.BookEntry
+		if old.slot != nil {
+			stored = setBeside(old.slot, &e, old.line)
+		} else {
+			stored = new(entryBox).set(&e)
+		}
+		r = old.withEntry(e.SKU, stored)
+		r.slot = nil
 	} else {
 		if !had {
 			return nil
