@@ -133,10 +133,12 @@
 // and, once it knows a sequence's value, hands out the next ones itself. A
 // queued write that fails makes the call that sends it (or Update) fail,
 // and the transaction rolls back. Statements are prepared once per
-// connection by pgx's statement cache. They are left to PostgreSQL's own
-// choice of custom or generic plans: forcing generic plans saved their
-// planning, but a connection then kept the plan made while a table was
-// empty (a scan) after the table had grown.
+// connection by pgx's statement cache, and every transaction turns
+// sequential scans off for its own statements (SET LOCAL enable_seqscan =
+// off): each finds rows by key through an index, and a plan the server
+// cached while a table was small, a scan, was otherwise kept after the
+// table had grown (a prefetch of ten new lines read the whole lines table;
+// scans of the growing tables were a third of the server's work).
 //
 // The Tx implements backorder.Prefetcher: before an operation reads, the
 // engine names what it will read (its command record, orders, locations,

@@ -13,6 +13,7 @@ import "strings"
 // that set from changing under it.
 type queries struct {
 	beginWrite, beginRead string
+	keyPlans              string
 	lockExcl, lockShared  string
 	lockMixed             string
 
@@ -53,6 +54,12 @@ func buildQueries(schema string) queries {
 	q := queries{
 		beginWrite: `BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE`,
 		beginRead:  `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`,
+		// Every statement here finds rows by key through an index. A plan
+		// the server caches for a connection while a table is small may
+		// scan the table instead, and keep scanning it after it has grown
+		// (a prefetch of ten lines read the whole lines table): index
+		// scans only, for this transaction's statements.
+		keyPlans:   `SET LOCAL enable_seqscan = off`,
 		lockExcl:   `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS u(k)`,
 		lockShared: `SELECT pg_advisory_xact_lock_shared(hashtextextended(k, 0)) FROM unnest($1::text[]) AS u(k)`,
 		lockMixed: `SELECT CASE WHEN x THEN pg_advisory_xact_lock(hashtextextended(k, 0))

@@ -169,6 +169,7 @@ func (t *txn) send(op string, sts ...stmt) error {
 		} else {
 			b.Queue(t.s.q.beginWrite)
 		}
+		b.Queue(t.s.q.keyPlans)
 	}
 	queued := len(t.pending)
 	t.pending = t.merge(t.pending)
