@@ -170,17 +170,18 @@ func (t *txn) mergeRows(k rowKind, pending []stmt) []stmt {
 		return []stmt{{sql: t.s.q.setSequences, args: []any{names, vals}}}
 	case rowLine:
 		ids, orders := make([]pgtype.UUID, len(rows)), make([]pgtype.UUID, len(rows))
-		skus, open, docs := make([]string, len(rows)), make([]bool, len(rows)), make([]string, len(rows))
+		skus, open, docs := make([]string, len(rows)), make([]bool, len(rows)), make([][]byte, len(rows))
 		for i, r := range rows {
 			ids[i], orders[i] = r.args[0].(pgtype.UUID), r.args[1].(pgtype.UUID)
-			skus[i], open[i], docs[i] = r.args[2].(string), r.args[3].(bool), string(r.args[4].([]byte))
+			skus[i], open[i], docs[i] = r.args[2].(string), r.args[3].(bool), r.args[4].([]byte)
 		}
 		return []stmt{{sql: t.s.q.putLines, args: []any{ids, orders, skus, open, docs, t.keyPrefix(kindOrder)},
 			tag: expectRows("PutLine", int64(len(rows)))}}
 	case rowBook:
 		var delSKUs []string
 		var delLines []pgtype.UUID
-		var skus, customers, docs []string
+		var skus, customers []string
+		var docs [][]byte
 		var lines []pgtype.UUID
 		var placed []pgtype.Timestamptz
 		var seqs, backordered []int64
@@ -199,7 +200,7 @@ func (t *txn) mergeRows(k rowKind, pending []stmt) []stmt {
 			backordered = append(backordered, r.args[5].(int64))
 			h, _ := json.Marshal(r.args[6].([]string)) // a []string always marshals
 			holds = append(holds, string(h))
-			docs = append(docs, string(r.args[7].([]byte)))
+			docs = append(docs, r.args[7].([]byte))
 		}
 		var out []stmt
 		if len(delSKUs) > 0 {

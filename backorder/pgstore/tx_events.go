@@ -16,12 +16,12 @@ import (
 type eventRow struct {
 	Type string
 	At   pgtype.Timestamptz
-	Doc  string
+	Doc  []byte
 }
 
 // eventArgs returns the outbox statement's arguments for rows.
 func eventArgs(rows []eventRow) []any {
-	types, at, docs := make([]string, len(rows)), make([]pgtype.Timestamptz, len(rows)), make([]string, len(rows))
+	types, at, docs := make([]string, len(rows)), make([]pgtype.Timestamptz, len(rows)), make([][]byte, len(rows))
 	for i, r := range rows {
 		types[i], at[i], docs[i] = r.Type, r.At, r.Doc
 	}
@@ -77,7 +77,7 @@ func eventRows(evs []backorder.Event, rows []eventRow) ([]eventRow, error) {
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, eventRow{Type: string(e.Type), At: tsArg(e.At), Doc: string(doc)})
+		rows = append(rows, eventRow{Type: string(e.Type), At: tsArg(e.At), Doc: doc})
 	}
 	return rows, nil
 }

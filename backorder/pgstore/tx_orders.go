@@ -100,10 +100,10 @@ func (t *txn) PutOrder(o backorder.Order) error {
 	keys = append(keys, t.key(kindOrder, o.ID.String()))
 	// The lines go as arrays, one element per line, in order.
 	ids := make([]pgtype.UUID, len(lines))
-	skus, open, docs := make([]string, len(lines)), make([]bool, len(lines)), make([]string, len(lines))
+	skus, open, docs := make([]string, len(lines)), make([]bool, len(lines)), make([][]byte, len(lines))
 	for i, d := range lines {
 		keys = append(keys, t.key(kindLine, d.ID.String()))
-		ids[i], skus[i], open[i], docs[i] = uid(d.ID), d.SKU, d.IsOpen, string(d.Doc)
+		ids[i], skus[i], open[i], docs[i] = uid(d.ID), d.SKU, d.IsOpen, d.Doc
 	}
 	// An order read as absent in this transaction, under its lock, whose
 	// lines were too (a new order, prefetched), is inserted: no old rows

@@ -93,7 +93,9 @@ type stmt struct {
 }
 
 func newTxn(ctx context.Context, s *Store, conn *pgx.Conn, readOnly bool) *txn {
-	return &txn{ctx: ctx, s: s, conn: conn, readOnly: readOnly}
+	// Room for an operation's queued statements: growing the list from
+	// nothing was a few KB an operation.
+	return &txn{ctx: ctx, s: s, conn: conn, readOnly: readOnly, pending: make([]stmt, 0, 16)}
 }
 
 // finish marks the Tx as no longer valid for fn.
