@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/google/uuid"
+
 	"github.com/backorderkit/backorderkit/allocation"
 )
 
@@ -123,6 +125,9 @@ func (w *work) allocateOnce(s *skuState, loc string) (bool, error) {
 		if err := checkGrants(s.policy, grants, supply, demands); err != nil {
 			return false, err
 		}
+	}
+	if err := w.prefetchGranted(grants, cands); err != nil {
+		return false, err
 	}
 	var net int64
 	moved := false
@@ -270,4 +275,27 @@ func checkGrants(p allocation.Policy, grants []int64, supply int64, demands []al
 		return &PolicyError{Policy: fmt.Sprintf("%T", p), Reason: err.Error(), Err: err}
 	}
 	return nil
+}
+
+// prefetchGranted tells a Prefetcher store the lines a grant is about to
+// read, when there are several it has not read yet: a receipt that fills
+// 200 waiting lines would otherwise read them one round trip at a time.
+func (w *work) prefetchGranted(grants []int64, cands []*BookEntry) error {
+	p, ok := w.tx.(Prefetcher)
+	if !ok {
+		return nil
+	}
+	var ids []uuid.UUID
+	for i, g := range grants {
+		if g == 0 {
+			continue
+		}
+		if _, ok := w.lines[cands[i].LineID]; !ok {
+			ids = append(ids, cands[i].LineID)
+		}
+	}
+	if len(ids) < 2 {
+		return nil
+	}
+	return p.Prefetch(Hint{Lines: ids})
 }

@@ -297,6 +297,18 @@ func TestRoundTrips(t *testing.T) {
 		_, err := eng.Receive(ctx, backorder.Receipt{ID: "more", SKU: "S3", Location: "AMS", Qty: 7})
 		return err
 	})
+	for range 4 { // four more orders wait for all of S0
+		if _, err := eng.PlaceOrder(ctx, order()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	trips("Receive that serves five waiting lines", 3, func() error {
+		res, err := eng.Receive(ctx, backorder.Receipt{ID: "S0 again", SKU: "S0", Location: "AMS", Qty: 100})
+		if err == nil && len(res.Allocated) != 5 {
+			err = fmt.Errorf("served %d lines, want 5", len(res.Allocated))
+		}
+		return err
+	})
 	// What the engine wrote is what it would write without merging: the
 	// events are numbered 1, 2, 3, … with no gap.
 	evs, err := eng.Events(ctx, 0, 1000)
