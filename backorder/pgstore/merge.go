@@ -1,7 +1,7 @@
 package pgstore
 
 import (
-	"encoding/json"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgtype"
 )
@@ -198,8 +198,7 @@ func (t *txn) mergeRows(k rowKind, pending []stmt) []stmt {
 			placed = append(placed, r.args[3].(pgtype.Timestamptz))
 			seqs = append(seqs, r.args[4].(int64))
 			backordered = append(backordered, r.args[5].(int64))
-			h, _ := json.Marshal(r.args[6].([]string)) // a []string always marshals
-			holds = append(holds, string(h))
+			holds = append(holds, arrayLiteral(r.args[6].([]string)))
 			docs = append(docs, r.args[7].([]byte))
 		}
 		var out []stmt
@@ -213,4 +212,29 @@ func (t *txn) mergeRows(k rowKind, pending []stmt) []stmt {
 		return out
 	}
 	return nil
+}
+
+// arrayLiteral writes ss as a PostgreSQL array literal ({"a","b\"c"}), for
+// a text[] value sent as one element of a text[] parameter: the server
+// parses it with a cast, where a JSON array needed a subquery per row.
+// Every element is quoted, with backslash and double quote escaped; the
+// text holds no NUL (checked before it gets here).
+func arrayLiteral(ss []string) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, s := range ss {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		for j := 0; j < len(s); j++ {
+			if c := s[j]; c == '"' || c == '\\' {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(s[j])
+		}
+		b.WriteByte('"')
+	}
+	b.WriteByte('}')
+	return b.String()
 }

@@ -44,7 +44,7 @@ func differential(t *testing.T, seed uint64) {
 	mem := memstore.New()
 	r := rand.New(rand.NewPCG(seed, 7))
 	skus := []string{"A", "B", "C"}
-	locs := []string{"L1", "L2"}
+	locs := []string{"L1", `L"2\{, } NULL`}
 	customers := []string{"C1", "C2"}
 	seqs := []string{"seq/A", "seq/B", "n"}
 	orders := make([]uuid.UUID, 3)

@@ -198,7 +198,7 @@ func buildQueries(schema string) queries {
 			)
 			DELETE FROM {s}.book WHERE sku = $1 AND line_id = $2 AND (SELECT count(*) FROM old) >= 0`,
 		// putBookEntries and deleteBookEntries are the many-row forms;
-		// holds come as JSON arrays of text, one per row. Here and in
+		// holds come as array literals, one per row. Here and in
 		// putLines, the old row of each new one is found by a scalar
 		// subquery, an index lookup per row whatever the statistics say (a
 		// join was planned as a scan of the whole table on stale ones).
@@ -213,7 +213,7 @@ func buildQueries(schema string) queries {
 			)
 			INSERT INTO {s}.book (sku, line_id, customer, placed, seq, backordered, holds, doc)
 			SELECT x.sku, x.line_id, x.customer, x.placed, x.seq, x.backordered,
-			ARRAY(SELECT jsonb_array_elements_text(x.holds::jsonb)), x.doc::json
+			x.holds::text[], x.doc::json
 			FROM x WHERE (SELECT count(*) FROM old) >= 0
 			ON CONFLICT (sku, line_id) DO UPDATE SET customer = EXCLUDED.customer,
 			placed = EXCLUDED.placed, seq = EXCLUDED.seq, backordered = EXCLUDED.backordered,
