@@ -14,9 +14,11 @@
 // the host's own, proven with storetest.Run. A store whose transactions
 // also implement AppendTx and AppendOrderTx (memstore's do) lets the
 // engine read books, positions and orders into memory it reuses from one
-// operation to the next. Who gets
-// scarce stock is an allocation.Policy (FIFO, Priority, FairShare, MaxMin,
-// or the host's own).
+// operation to the next; one whose transactions implement Prefetcher and
+// EventQueuer (pgstore's do) is told what an operation will read before it
+// reads, and may number events at commit, so that an operation costs a
+// couple of round trips to a database server. Who gets scarce stock is an
+// allocation.Policy (FIFO, Priority, FairShare, MaxMin, or the host's own).
 //
 // # Usage
 //
