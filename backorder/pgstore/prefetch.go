@@ -97,78 +97,34 @@ func (t *txn) Prefetch(h backorder.Hint) error {
 	var sts []stmt
 	if len(needSKUs) > 0 {
 		sts = append(sts,
-			stmt{sql: t.s.q.prefetchItems, args: []any{needSKUs}, rows: keyedDocs(func(rows pgx.Rows) (string, error) {
-				var sku string
-				var doc []byte
-				if err := rows.Scan(&sku, &doc); err != nil {
-					return "", err
-				}
-				var it backorder.Item
-				if err := decodeDoc("item", doc, &it); err != nil {
-					return "", err
-				}
-				items[sku] = it
-				return sku, nil
-			})},
-			stmt{sql: t.s.q.prefetchPositions, args: []any{needSKUs}, rows: keyedDocs(func(rows pgx.Rows) (string, error) {
+			stmt{sql: t.s.q.prefetchItems, args: []any{needSKUs},
+				rows: keyedDocs("item", func(sku string, it backorder.Item) { items[sku] = it })},
+			stmt{sql: t.s.q.prefetchPositions, args: []any{needSKUs}, rows: eachRow(func(rows pgx.Rows) error {
 				var p backorder.StockPosition
 				if err := rows.Scan(&p.SKU, &p.Location, &p.OnHand, &p.Allocated, &p.Received, &p.Adjusted, &p.Shipped); err != nil {
-					return "", err
+					return err
 				}
 				pos[p.SKU] = append(pos[p.SKU], p)
-				return p.SKU, nil
+				return nil
 			})},
-			stmt{sql: t.s.q.prefetchBooks, args: []any{needSKUs, int64(bookPrefetch + 1)}, rows: keyedDocs(func(rows pgx.Rows) (string, error) {
-				var sku string
-				var doc []byte
-				if err := rows.Scan(&sku, &doc); err != nil {
-					return "", err
-				}
-				var e backorder.BookEntry
-				if err := decodeDoc("book entry", doc, &e); err != nil {
-					return "", err
-				}
-				books[sku] = append(books[sku], e)
-				return sku, nil
-			})},
-			stmt{sql: t.s.q.prefetchInbounds, args: []any{needSKUs}, rows: keyedDocs(func(rows pgx.Rows) (string, error) {
-				var sku string
-				var doc []byte
-				if err := rows.Scan(&sku, &doc); err != nil {
-					return "", err
-				}
-				var in backorder.Inbound
-				if err := decodeDoc("inbound", doc, &in); err != nil {
-					return "", err
-				}
-				inbounds[sku] = append(inbounds[sku], in)
-				return sku, nil
-			})})
+			stmt{sql: t.s.q.prefetchBooks, args: []any{needSKUs, int64(bookPrefetch + 1)},
+				rows: keyedDocs("book entry", func(sku string, e backorder.BookEntry) { books[sku] = append(books[sku], e) })},
+			stmt{sql: t.s.q.prefetchInbounds, args: []any{needSKUs},
+				rows: keyedDocs("inbound", func(sku string, in backorder.Inbound) { inbounds[sku] = append(inbounds[sku], in) })})
 	}
 	if len(needLines) > 0 {
-		sts = append(sts, stmt{sql: t.s.q.prefetchLines, args: []any{needLines}, rows: keyedDocs(func(rows pgx.Rows) (string, error) {
-			var id pgtype.UUID
-			var doc []byte
-			if err := rows.Scan(&id, &doc); err != nil {
-				return "", err
-			}
-			var l backorder.Line
-			if err := decodeDoc("line", doc, &l); err != nil {
-				return "", err
-			}
-			gotLines[uuidVal(id)] = l
-			return "", nil
-		})})
+		sts = append(sts, stmt{sql: t.s.q.prefetchLines, args: []any{needLines},
+			rows: keyedDocs("line", func(id pgtype.UUID, l backorder.Line) { gotLines[uuidVal(id)] = l })})
 	}
 	if len(needSeqs) > 0 {
-		sts = append(sts, stmt{sql: t.s.q.prefetchSequences, args: []any{needSeqs}, rows: keyedDocs(func(rows pgx.Rows) (string, error) {
+		sts = append(sts, stmt{sql: t.s.q.prefetchSequences, args: []any{needSeqs}, rows: eachRow(func(rows pgx.Rows) error {
 			var name string
 			var v int64
 			if err := rows.Scan(&name, &v); err != nil {
-				return "", err
+				return err
 			}
 			seqs[name] = v
-			return name, nil
+			return nil
 		})})
 	}
 	var cmd backorder.Command
@@ -188,34 +144,14 @@ func (t *txn) Prefetch(h backorder.Hint) error {
 	orders := make(map[uuid.UUID]backorder.Order)
 	if len(needOrders) > 0 {
 		sts = append(sts,
-			stmt{sql: t.s.q.prefetchOrders, args: []any{needOrders}, rows: keyedDocs(func(rows pgx.Rows) (string, error) {
-				var id pgtype.UUID
-				var doc []byte
-				if err := rows.Scan(&id, &doc); err != nil {
-					return "", err
-				}
-				var o backorder.Order
-				if err := decodeDoc("order", doc, &o); err != nil {
-					return "", err
-				}
-				orders[uuidVal(id)] = o
-				return "", nil
-			})},
-			stmt{sql: t.s.q.prefetchOrderLines, args: []any{needOrders}, rows: keyedDocs(func(rows pgx.Rows) (string, error) {
-				var id pgtype.UUID
-				var doc []byte
-				if err := rows.Scan(&id, &doc); err != nil {
-					return "", err
-				}
-				var l backorder.Line
-				if err := decodeDoc("line", doc, &l); err != nil {
-					return "", err
-				}
-				o := orders[uuidVal(id)]
-				o.Lines = append(o.Lines, l)
-				orders[uuidVal(id)] = o
-				return "", nil
-			})})
+			stmt{sql: t.s.q.prefetchOrders, args: []any{needOrders},
+				rows: keyedDocs("order", func(id pgtype.UUID, o backorder.Order) { orders[uuidVal(id)] = o })},
+			stmt{sql: t.s.q.prefetchOrderLines, args: []any{needOrders},
+				rows: keyedDocs("line", func(id pgtype.UUID, l backorder.Line) {
+					o := orders[uuidVal(id)]
+					o.Lines = append(o.Lines, l)
+					orders[uuidVal(id)] = o
+				})})
 	}
 	var locs []backorder.Location
 	if needLocs {
@@ -286,14 +222,33 @@ func (t *txn) Prefetch(h backorder.Hint) error {
 	return nil
 }
 
-// keyedDocs returns a rows callback that calls scan for each row.
-func keyedDocs(scan func(pgx.Rows) (string, error)) func(pgx.Rows) error {
+// eachRow returns a rows callback that calls scan for each row.
+func eachRow(scan func(pgx.Rows) error) func(pgx.Rows) error {
 	return func(rows pgx.Rows) error {
 		for rows.Next() {
-			if _, err := scan(rows); err != nil {
+			if err := scan(rows); err != nil {
 				return err
 			}
 		}
 		return rows.Err()
 	}
+}
+
+// keyedDocs returns a rows callback for rows of a key and a document: it
+// decodes each document (what names it in errors) and hands it to add
+// with its key.
+func keyedDocs[K, T any](what string, add func(K, T)) func(pgx.Rows) error {
+	return eachRow(func(rows pgx.Rows) error {
+		var k K
+		var doc []byte
+		if err := rows.Scan(&k, &doc); err != nil {
+			return err
+		}
+		var v T
+		if err := decodeDoc(what, doc, &v); err != nil {
+			return err
+		}
+		add(k, v)
+		return nil
+	})
 }
