@@ -1,14 +1,11 @@
 package memstore_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/backorderkit/backorderkit/backorder"
-	"github.com/backorderkit/backorderkit/backorder/memstore"
 	"github.com/backorderkit/backorderkit/backorder/storetest"
 )
 
@@ -75,38 +72,4 @@ func checkAppendOrders(tx backorder.Tx) error {
 
 // FuzzAppendOrder drives memstore with the model fuzzer's random
 // transactions and checks AppendOrder after each.
-func FuzzAppendOrder(f *testing.F) {
-	r := rand.New(rand.NewPCG(7, 11))
-	for range 20 {
-		b := make([]byte, 50+r.IntN(400))
-		for i := range b {
-			b[i] = byte(r.Uint32())
-		}
-		f.Add(b)
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		if len(data) > 1024 {
-			data = data[:1024]
-		}
-		d := &decoder{data: data}
-		s := memstore.New()
-		m := newModel()
-		ctx := context.Background()
-		for len(d.data) > 0 {
-			n := 1 + d.small(6)
-			err := s.Update(ctx, func(tx backorder.Tx) error {
-				for range n {
-					_, o := d.op()
-					o(tx, m) // the model test checks the outcome
-				}
-				return checkAppendOrders(tx)
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := s.View(ctx, checkAppendOrders); err != nil {
-				t.Fatal(err)
-			}
-		}
-	})
-}
+func FuzzAppendOrder(f *testing.F) { fuzzChecked(f, 7, checkAppendOrders) }

@@ -84,8 +84,13 @@ func checkAppends(tx backorder.Tx) error {
 
 // FuzzAppendingReads drives memstore with the model fuzzer's random
 // transactions and checks the appending reads after each.
-func FuzzAppendingReads(f *testing.F) {
-	r := rand.New(rand.NewPCG(3, 5))
+func FuzzAppendingReads(f *testing.F) { fuzzChecked(f, 3, checkAppends) }
+
+// fuzzChecked seeds f (from seed) and drives memstore with the model
+// fuzzer's random transactions, running check at the end of each one and
+// in a View after it.
+func fuzzChecked(f *testing.F, seed uint64, check func(backorder.Tx) error) {
+	r := rand.New(rand.NewPCG(seed, seed+2))
 	for range 20 {
 		b := make([]byte, 50+r.IntN(400))
 		for i := range b {
@@ -108,12 +113,12 @@ func FuzzAppendingReads(f *testing.F) {
 					_, o := d.op()
 					o(tx, m) // the model test checks the outcome
 				}
-				return checkAppends(tx)
+				return check(tx)
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := s.View(ctx, checkAppends); err != nil {
+			if err := s.View(ctx, check); err != nil {
 				t.Fatal(err)
 			}
 		}
