@@ -95,16 +95,7 @@ func (ix *seqIndex[G]) remove(e *backorder.BookEntry) {
 			delete(ix.groups, g)
 			continue
 		}
-		// Move the shorter side: old entries leave first (the earliest
-		// lines ship first), so a removal near the front costs almost
-		// nothing instead of a copy of the whole group.
-		if s := *p; i < len(s)/2 {
-			copy(s[1:i+1], s[:i])
-			s[0] = seqItem{}
-			*p = s[1:]
-		} else {
-			*p = slices.Delete(s, i, i+1)
-		}
+		*p = removeAt(*p, i)
 	}
 }
 

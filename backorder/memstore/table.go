@@ -163,18 +163,21 @@ func (ix *sortedIndex[G, V]) remove(v V) {
 			delete(ix.groups, g)
 			continue
 		}
-		// Move the shorter side: old rows leave first (the earliest lines
-		// ship first), so a removal near the front costs almost nothing
-		// instead of a copy of the whole group.
-		if s := *p; i < len(s)/2 {
-			copy(s[1:i+1], s[:i])
-			var zero V
-			s[0] = zero
-			*p = s[1:]
-		} else {
-			*p = slices.Delete(s, i, i+1)
-		}
+		*p = removeAt(*p, i)
 	}
+}
+
+// removeAt removes s[i], moving the shorter side: old rows leave first (the
+// earliest lines ship first), so a removal near the front costs almost
+// nothing instead of a copy of the whole group.
+func removeAt[T any](s []T, i int) []T {
+	if i < len(s)/2 {
+		copy(s[1:i+1], s[:i])
+		var zero T
+		s[0] = zero
+		return s[1:]
+	}
+	return slices.Delete(s, i, i+1)
 }
 
 // replace overwrites old with v where they belong to the same groups at the
