@@ -415,22 +415,7 @@ func priority(dst []int64, free int64, ds []Demand, hist []tierStat, cut int32, 
 			dst[i] = g
 		}
 	} else {
-		for i := range ds {
-			d := &ds[i]
-			t := max(d.Tier, 1)
-			limit := int64(math.MaxInt64)
-			if t == cut {
-				limit = free
-			}
-			g := min(d.Outstanding, limit)
-			if t > cut {
-				g = 0
-			}
-			if t == cut {
-				free -= g
-			}
-			dst[i] = g
-		}
+		free = priorityGrants(dst, free, ds, cut)
 	}
 	return topUp(dst, free, ds, hist, cut+1, true)
 }
