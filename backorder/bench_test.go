@@ -53,6 +53,19 @@ func benchEngine(b *testing.B, cfg backorder.Config) (*backorder.Engine, *seqIDs
 // as their own.
 func settle() { runtime.GC() }
 
+// stockedEngine returns a FIFO engine over a fresh memstore whose first
+// 10 SKUs have stock far beyond what a benchmark takes, at AMS.
+func stockedEngine(b *testing.B) (*backorder.Engine, *seqIDs) {
+	ctx := context.Background()
+	eng, ids := benchEngine(b, backorder.Config{Policy: allocation.FIFO{}})
+	for _, sku := range skuNames[:10] {
+		must(b, eng.PutItem(ctx, backorder.Item{SKU: sku}))
+		_, err := eng.Receive(ctx, backorder.Receipt{ID: "r" + sku, SKU: sku, Location: "AMS", Qty: math.MaxInt64 / 2})
+		must(b, err)
+	}
+	return eng, ids
+}
+
 func BenchmarkEngine(b *testing.B) {
 	ctx := context.Background()
 	price := decimal.RequireFromString("12.50")
@@ -68,17 +81,7 @@ func BenchmarkEngine(b *testing.B) {
 	// input (3 KB an order), nor of keeping a thousand inputs alive for the
 	// garbage collector to scan.
 	b.Run("PlaceOrder/lines=10", func(b *testing.B) {
-		setup := func() (*backorder.Engine, *seqIDs) {
-			eng, ids := benchEngine(b, backorder.Config{Policy: allocation.FIFO{}})
-			for i := range 10 {
-				sku := skuNames[i]
-				must(b, eng.PutItem(ctx, backorder.Item{SKU: sku}))
-				_, err := eng.Receive(ctx, backorder.Receipt{ID: "r" + sku, SKU: sku, Location: "AMS", Qty: math.MaxInt64 / 2})
-				must(b, err)
-			}
-			return eng, ids
-		}
-		eng, ids := setup()
+		eng, ids := stockedEngine(b)
 		o := backorder.Order{Customer: "ACME", Priority: 2, Currency: "EUR", Lines: make([]backorder.Line, 10)}
 		for j := range o.Lines {
 			o.Lines[j] = backorder.Line{SKU: skuNames[j], Qty: 5, UnitPrice: price}
@@ -88,7 +91,7 @@ func BenchmarkEngine(b *testing.B) {
 		for i := range b.N {
 			if i%1024 == 1023 {
 				b.StopTimer()
-				eng, ids = setup()
+				eng, ids = stockedEngine(b)
 				settle()
 				b.StartTimer()
 			}
@@ -107,17 +110,7 @@ func BenchmarkEngine(b *testing.B) {
 	// lines are all allocated at one location (the order is placed off the
 	// clock). The store is rebuilt every 1,024 orders, as for PlaceOrder.
 	b.Run("Ship/lines=10", func(b *testing.B) {
-		setup := func() (*backorder.Engine, *seqIDs) {
-			eng, ids := benchEngine(b, backorder.Config{Policy: allocation.FIFO{}})
-			for i := range 10 {
-				sku := skuNames[i]
-				must(b, eng.PutItem(ctx, backorder.Item{SKU: sku}))
-				_, err := eng.Receive(ctx, backorder.Receipt{ID: "r" + sku, SKU: sku, Location: "AMS", Qty: math.MaxInt64 / 2})
-				must(b, err)
-			}
-			return eng, ids
-		}
-		eng, ids := setup()
+		eng, ids := stockedEngine(b)
 		orders := make([]uuid.UUID, 0, 1024)
 		place := func() {
 			orders = orders[:0]
@@ -143,7 +136,7 @@ func BenchmarkEngine(b *testing.B) {
 			k := i % 1024
 			if k == 0 && i > 0 {
 				b.StopTimer()
-				eng, ids = setup()
+				eng, ids = stockedEngine(b)
 				place()
 				settle()
 				b.StartTimer()
