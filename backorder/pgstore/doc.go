@@ -133,12 +133,13 @@
 // and, once it knows a sequence's value, hands out the next ones itself. A
 // queued write that fails makes the call that sends it (or Update) fail,
 // and the transaction rolls back. Statements are prepared once per
-// connection by pgx's statement cache, and every transaction turns
-// sequential scans off for its own statements (SET LOCAL enable_seqscan =
-// off): each finds rows by key through an index, and a plan the server
-// cached while a table was small, a scan, was otherwise kept after the
-// table had grown (a prefetch of ten new lines read the whole lines table;
-// scans of the growing tables were a third of the server's work).
+// connection by pgx's statement cache. Each finds rows by key through an
+// index, so every transaction asks, for its own statements only, for
+// generic plans (made once per connection, not once per call) with
+// sequential scans off: a plan made while a table was small would
+// otherwise scan it, and a connection keeps its plans after the table has
+// grown. A test prepares every statement on empty and on small tables and
+// fails if any plan reads a whole table.
 //
 // The Tx implements backorder.Prefetcher: before an operation reads, the
 // engine names what it will read (its command record, orders, locations,
