@@ -44,8 +44,8 @@ type row struct {
 
 // merge replaces, in pending, the rows of each kind that occurs more than
 // once by one statement per kind, and runs of lock statements by one. It
-// returns the new list, which may share pending's array.
-func (t *txn) merge(pending []stmt) []stmt {
+// returns the new list: pending itself, or out with the list appended.
+func (t *txn) merge(pending, out []stmt) []stmt {
 	if len(pending) < 2 {
 		return pending
 	}
@@ -80,7 +80,6 @@ func (t *txn) merge(pending []stmt) []stmt {
 			}
 		}
 	}
-	out := make([]stmt, 0, len(pending))
 	for i := range pending {
 		st := pending[i]
 		k := st.row.kind

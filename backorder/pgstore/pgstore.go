@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -72,6 +73,8 @@ type Store struct {
 	q          queries
 	// roundTrips counts the batches sent, for the tests.
 	roundTrips atomic.Int64
+	// stmtLists holds statement lists for reuse (see newTxn).
+	stmtLists sync.Pool
 }
 
 var _ backorder.Store = (*Store)(nil)
@@ -92,6 +95,7 @@ func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
 		schema:     schema,
 		lockPrefix: "backorderkit\x1f" + schema + "\x1f",
 		q:          buildQueries(quoteIdent(schema)),
+		stmtLists:  sync.Pool{New: newStmtLists},
 	}, nil
 }
 
@@ -136,6 +140,7 @@ func (s *Store) run(ctx context.Context, readOnly bool, fn func(backorder.Tx) er
 			// fn panicked: roll back, give the connection back, re-panic.
 			t.finish()
 			t.rollback()
+			t.release()
 			conn.Release()
 		}
 	}()
@@ -153,6 +158,7 @@ func (s *Store) run(ctx context.Context, readOnly bool, fn func(backorder.Tx) er
 	}
 	if err != nil {
 		t.rollback()
+		t.release()
 		conn.Release()
 		return err
 	}
@@ -160,6 +166,7 @@ func (s *Store) run(ctx context.Context, readOnly bool, fn func(backorder.Tx) er
 	if err != nil {
 		t.rollback()
 	}
+	t.release()
 	conn.Release()
 	return err
 }
