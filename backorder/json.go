@@ -64,20 +64,7 @@ func (l *LineResult) appendJSON(b []byte) []byte {
 	b = appendUUID(b, l.LineID)
 	b = append(b, `,"sku":`...)
 	b = appendString(b, l.SKU)
-	if len(l.Allocated) > 0 {
-		b = append(b, `,"allocated":[`...)
-		for i, a := range l.Allocated {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"location":`...)
-			b = appendString(b, a.Location)
-			b = append(b, `,"qty":`...)
-			b = strconv.AppendInt(b, a.Qty, 10)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
-	}
+	b = appendOptLocQtys(b, `,"allocated":`, l.Allocated)
 	b = append(b, `,"backordered":`...)
 	b = strconv.AppendInt(b, l.Backordered, 10)
 	b = append(b, `,"cancelled":`...)
