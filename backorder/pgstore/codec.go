@@ -38,7 +38,16 @@ func encodeDocAt(what string, i int, v any) ([]byte, error) {
 		}
 		return fmt.Sprintf("%s[%d]", what, i)
 	}
-	b, err := json.Marshal(v)
+	var b []byte
+	var err error
+	if m, ok := v.(json.Marshaler); ok {
+		// The documents written most (lines, book entries, events)
+		// encode themselves, byte for byte as encoding/json would; calling
+		// the method spares encoding/json's check and copy of its output.
+		b, err = m.MarshalJSON()
+	} else {
+		b, err = json.Marshal(v)
+	}
 	if err != nil {
 		return nil, &backorder.ValidationError{Field: name(), Reason: "cannot be encoded: " + err.Error()}
 	}
