@@ -94,69 +94,103 @@ func (t *txn) Prefetch(h backorder.Hint) error {
 	inbounds := make(map[string][]backorder.Inbound)
 	gotLines := make(map[uuid.UUID]backorder.Line)
 	seqs := make(map[string]int64)
-	var sts []stmt
-	if len(needSKUs) > 0 {
-		sts = append(sts,
-			stmt{sql: t.s.q.prefetchItems, args: []any{needSKUs},
-				rows: keyedDocs("item", func(sku string, it backorder.Item) { items[sku] = it })},
-			stmt{sql: t.s.q.prefetchPositions, args: []any{needSKUs}, rows: eachRow(func(rows pgx.Rows) error {
-				var p backorder.StockPosition
-				if err := rows.Scan(&p.SKU, &p.Location, &p.OnHand, &p.Allocated, &p.Received, &p.Adjusted, &p.Shipped); err != nil {
-					return err
-				}
-				pos[p.SKU] = append(pos[p.SKU], p)
-				return nil
-			})},
-			stmt{sql: t.s.q.prefetchBooks, args: []any{needSKUs, int64(bookPrefetch + 1)},
-				rows: keyedDocs("book entry", func(sku string, e backorder.BookEntry) { books[sku] = append(books[sku], e) })},
-			stmt{sql: t.s.q.prefetchInbounds, args: []any{needSKUs},
-				rows: keyedDocs("inbound", func(sku string, in backorder.Inbound) { inbounds[sku] = append(inbounds[sku], in) })})
-	}
-	if len(needLines) > 0 {
-		sts = append(sts, stmt{sql: t.s.q.prefetchLines, args: []any{needLines},
-			rows: keyedDocs("line", func(id pgtype.UUID, l backorder.Line) { gotLines[uuidVal(id)] = l })})
-	}
-	if len(needSeqs) > 0 {
-		sts = append(sts, stmt{sql: t.s.q.prefetchSequences, args: []any{needSeqs}, rows: eachRow(func(rows pgx.Rows) error {
-			var name string
-			var v int64
-			if err := rows.Scan(&name, &v); err != nil {
-				return err
-			}
-			seqs[name] = v
-			return nil
-		})})
-	}
 	var cmd backorder.Command
 	cmdFound := false
-	if needCmd != "" {
-		sts = append(sts, stmt{sql: t.s.q.command, args: []any{needCmd}, rows: func(rows pgx.Rows) error {
-			for rows.Next() {
-				var at pgtype.Timestamptz
-				if err := rows.Scan(&cmd.Result, &at); err != nil {
-					return err
-				}
-				cmd.Key, cmd.At, cmdFound = needCmd, tsVal(at), true
-			}
-			return rows.Err()
-		}})
-	}
 	orders := make(map[uuid.UUID]backorder.Order)
-	if len(needOrders) > 0 {
-		sts = append(sts,
-			stmt{sql: t.s.q.prefetchOrders, args: []any{needOrders},
-				rows: keyedDocs("order", func(id pgtype.UUID, o backorder.Order) { orders[uuidVal(id)] = o })},
-			stmt{sql: t.s.q.prefetchOrderLines, args: []any{needOrders},
-				rows: keyedDocs("line", func(id pgtype.UUID, l backorder.Line) {
-					o := orders[uuidVal(id)]
-					o.Lines = append(o.Lines, l)
-					orders[uuidVal(id)] = o
-				})})
-	}
 	var locs []backorder.Location
-	if needLocs {
-		sts = append(sts, t.locationsStmt(&locs))
+	var cmdArg *string
+	if needCmd != "" {
+		cmdArg = &needCmd
 	}
+	if needSKUs == nil {
+		needSKUs = []string{} // an empty array, not NULL
+	}
+	if needLines == nil {
+		needLines = []pgtype.UUID{}
+	}
+	if needSeqs == nil {
+		needSeqs = []string{}
+	}
+	if needOrders == nil {
+		needOrders = []pgtype.UUID{}
+	}
+	read := eachRow(func(rows pgx.Rows) error {
+		var (
+			kind int32
+			key  string
+			doc  []byte
+			raw  []byte
+			nums []int64
+			at   pgtype.Timestamptz
+		)
+		if err := rows.Scan(&kind, &key, &doc, &raw, &nums, &at); err != nil {
+			return err
+		}
+		num := func(i int) int64 {
+			if i < len(nums) {
+				return nums[i]
+			}
+			return 0
+		}
+		switch kind {
+		case prefetchItem:
+			var it backorder.Item
+			if err := decodeDoc("item", doc, &it); err != nil {
+				return err
+			}
+			items[key] = it
+		case prefetchPosition:
+			pos[key] = append(pos[key], backorder.StockPosition{SKU: key, Location: string(doc),
+				OnHand: num(0), Allocated: num(1), Received: num(2), Adjusted: num(3), Shipped: num(4)})
+		case prefetchBook:
+			var e backorder.BookEntry
+			if err := decodeDoc("book entry", doc, &e); err != nil {
+				return err
+			}
+			books[key] = append(books[key], e)
+		case prefetchInbound:
+			var in backorder.Inbound
+			if err := decodeDoc("inbound", doc, &in); err != nil {
+				return err
+			}
+			inbounds[key] = append(inbounds[key], in)
+		case prefetchLine:
+			var l backorder.Line
+			if err := decodeDoc("line", doc, &l); err != nil {
+				return err
+			}
+			gotLines[l.ID] = l
+		case prefetchSequence:
+			seqs[key] = num(0)
+		case prefetchCommand:
+			cmd = backorder.Command{Key: needCmd, Result: raw, At: tsVal(at)}
+			cmdFound = true
+		case prefetchOrder:
+			var o backorder.Order
+			if err := decodeDoc("order", doc, &o); err != nil {
+				return err
+			}
+			o.Lines = orders[o.ID].Lines // lines come after their orders, but keep any
+			orders[o.ID] = o
+		case prefetchOrderLine:
+			var l backorder.Line
+			if err := decodeDoc("line", doc, &l); err != nil {
+				return err
+			}
+			id, err := uuid.Parse(key)
+			if err != nil {
+				return err
+			}
+			o := orders[id]
+			o.Lines = append(o.Lines, l)
+			orders[id] = o
+		case prefetchLocation:
+			locs = append(locs, backorder.Location{ID: key, Name: string(doc), Rank: int(num(0))})
+		}
+		return nil
+	})
+	sts := []stmt{{sql: t.s.q.prefetch, rows: read, args: []any{needSKUs, int64(bookPrefetch + 1),
+		needLines, needSeqs, cmdArg, needOrders, needLocs}}}
 	if err := t.send("Prefetch", sts...); err != nil {
 		return err
 	}
@@ -221,6 +255,20 @@ func (t *txn) Prefetch(h backorder.Hint) error {
 	}
 	return nil
 }
+
+// The kinds of the prefetch statement's rows.
+const (
+	prefetchItem int32 = iota + 1
+	prefetchPosition
+	prefetchBook
+	prefetchInbound
+	prefetchLine
+	prefetchSequence
+	prefetchCommand
+	prefetchOrder
+	prefetchOrderLine
+	prefetchLocation
+)
 
 // eachRow returns a rows callback that calls scan for each row.
 func eachRow(scan func(pgx.Rows) error) func(pgx.Rows) error {
