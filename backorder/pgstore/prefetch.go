@@ -120,18 +120,13 @@ func (t *txn) Prefetch(h backorder.Hint) error {
 			key  string
 			doc  []byte
 			raw  []byte
-			nums []int64
+			nums [5]pgtype.Int8
 			at   pgtype.Timestamptz
 		)
-		if err := rows.Scan(&kind, &key, &doc, &raw, &nums, &at); err != nil {
+		if err := rows.Scan(&kind, &key, &doc, &raw, &nums[0], &nums[1], &nums[2], &nums[3], &nums[4], &at); err != nil {
 			return err
 		}
-		num := func(i int) int64 {
-			if i < len(nums) {
-				return nums[i]
-			}
-			return 0
-		}
+		num := func(i int) int64 { return nums[i].Int64 } // 0 for NULL
 		switch kind {
 		case prefetchItem:
 			var it backorder.Item

@@ -293,42 +293,43 @@ func buildQueries(schema string) queries {
 		// The head of each SKU's book is read by its own index descent:
 		// a plan made once for every call must not read all waiting
 		// entries to find a few SKUs'.
-		prefetch: `SELECT kind, key, doc, raw, nums, at FROM (
-			SELECT 1 AS kind, sku AS key, doc::text AS doc, NULL::bytea AS raw,
-				NULL::bigint[] AS nums, NULL::timestamptz AS at, 0::bigint AS ord
+		prefetch: `SELECT kind, key, doc, raw, n1, n2, n3, n4, n5, at FROM (
+			SELECT 1 AS kind, sku AS key, doc::text AS doc, NULL::bytea AS raw, NULL::bigint AS n1,
+				NULL::bigint AS n2, NULL::bigint AS n3, NULL::bigint AS n4, NULL::bigint AS n5,
+				NULL::timestamptz AS at, 0::bigint AS ord
 			FROM {s}.items WHERE sku = ANY($1::text[])
 			UNION ALL
-			SELECT 2, sku, location, NULL, ARRAY[on_hand, allocated, received, adjusted, shipped], NULL,
+			SELECT 2, sku, location, NULL, on_hand, allocated, received, adjusted, shipped, NULL,
 				row_number() OVER (PARTITION BY sku ORDER BY location)
 			FROM {s}.positions WHERE sku = ANY($1::text[])
 			UNION ALL
-			SELECT 3, k.sku, b.doc::text, NULL, NULL, NULL, b.n
+			SELECT 3, k.sku, b.doc::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, b.n
 			FROM (SELECT DISTINCT unnest($1::text[])) AS k(sku)
 			CROSS JOIN LATERAL (
 				SELECT doc, row_number() OVER (ORDER BY seq, line_id) AS n FROM {s}.book
 				WHERE sku = k.sku AND backordered > 0 ORDER BY seq, line_id LIMIT $2
 			) AS b
 			UNION ALL
-			SELECT 4, sku, doc::text, NULL, NULL, NULL,
+			SELECT 4, sku, doc::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 				row_number() OVER (PARTITION BY sku ORDER BY expected NULLS FIRST, id)
 			FROM {s}.inbounds WHERE sku = ANY($1::text[]) AND qty > 0
 			UNION ALL
-			SELECT 5, id::text, doc::text, NULL, NULL, NULL, 0
+			SELECT 5, id::text, doc::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0
 			FROM {s}.lines WHERE id = ANY($3::uuid[])
 			UNION ALL
-			SELECT 6, name, NULL, NULL, ARRAY[value], NULL, 0
+			SELECT 6, name, NULL, NULL, value, NULL, NULL, NULL, NULL, NULL, 0
 			FROM {s}.sequences WHERE name = ANY($4::text[])
 			UNION ALL
-			SELECT 7, key, NULL, result, NULL, at, 0
+			SELECT 7, key, NULL, result, NULL, NULL, NULL, NULL, NULL, at, 0
 			FROM {s}.commands WHERE key = $5::text
 			UNION ALL
-			SELECT 8, id::text, doc::text, NULL, NULL, NULL, 0
+			SELECT 8, id::text, doc::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0
 			FROM {s}.orders WHERE id = ANY($6::uuid[])
 			UNION ALL
-			SELECT 9, order_id::text, doc::text, NULL, NULL, NULL, pos
+			SELECT 9, order_id::text, doc::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, pos
 			FROM {s}.lines WHERE order_id = ANY($6::uuid[])
 			UNION ALL
-			SELECT 10, id, name, NULL, ARRAY[rank], NULL, row_number() OVER (ORDER BY rank, id)
+			SELECT 10, id, name, NULL, rank, NULL, NULL, NULL, NULL, NULL, row_number() OVER (ORDER BY rank, id)
 			FROM {s}.locations WHERE $7::bool
 		) AS r ORDER BY kind, ord`,
 	}
