@@ -281,8 +281,8 @@ func checkGrants(p allocation.Policy, grants []int64, supply int64, demands []al
 // read, when there are several it has not read yet: a receipt that fills
 // 200 waiting lines would otherwise read them one round trip at a time.
 func (w *work) prefetchGranted(grants []int64, cands []*BookEntry) error {
-	p, ok := w.tx.(Prefetcher)
-	if !ok {
+	p := w.prefetcher
+	if p == nil {
 		return nil
 	}
 	var ids []uuid.UUID
@@ -290,7 +290,7 @@ func (w *work) prefetchGranted(grants []int64, cands []*BookEntry) error {
 		if g == 0 {
 			continue
 		}
-		if _, ok := w.lines[cands[i].LineID]; !ok {
+		if _, ok := w.lines.get(cands[i].LineID); !ok {
 			ids = append(ids, cands[i].LineID)
 		}
 	}

@@ -202,14 +202,7 @@ func TestHandWrittenDocumentsKnowEveryField(t *testing.T) {
 			`To json:"to,omitempty"`, `OldDate json:"old_date,omitzero"`, `NewDate json:"new_date,omitzero"`,
 			`Number json:"number,omitempty"`, `Reason json:"reason,omitempty"`},
 	}
-	for typ, fields := range want {
-		var got []string
-		for i := range typ.NumField() {
-			f := typ.Field(i)
-			got = append(got, f.Name+" "+string(f.Tag))
-		}
-		require.Equal(t, fields, got, "%v changed: update its appendJSON", typ)
-	}
+	requireFields(t, want)
 	// Neither the string kinds nor PromiseDate may gain a marshaler or an
 	// IsZero method behind the encoders' backs.
 	for _, v := range []any{Protection(""), ShipPolicy(""), EventType(""), PromiseKind(""), PromiseDate{}} {

@@ -57,6 +57,21 @@ func TestAppendResultMatchesEncodingJSON(t *testing.T) {
 	require.Equal(t, marshalled(t, cr), handWritten(t, cr))
 }
 
+// requireFields fails unless each type in want has exactly the fields, with
+// the tags, listed for it, in that order: a hand-written encoder must be
+// brought up to date with its type.
+func requireFields(t *testing.T, want map[reflect.Type][]string) {
+	t.Helper()
+	for typ, fields := range want {
+		var got []string
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			got = append(got, f.Name+" "+string(f.Tag))
+		}
+		require.Equal(t, fields, got, "%v changed: update its appendJSON", typ)
+	}
+}
+
 // TestHandWrittenResultsKnowEveryField fails when a field is added to,
 // removed from or renamed in a type whose JSON is written by hand, so that
 // the encoder is brought up to date with it.
@@ -69,14 +84,7 @@ func TestHandWrittenResultsKnowEveryField(t *testing.T) {
 		reflect.TypeFor[StockPosition](): {`SKU json:"sku"`, `Location json:"location"`, `OnHand json:"on_hand"`, `Allocated json:"allocated"`, `Received json:"received"`, `Adjusted json:"adjusted"`, `Shipped json:"shipped"`},
 		reflect.TypeFor[Grant]():         {`OrderID json:"order_id"`, `LineID json:"line_id"`, `Location json:"location"`, `Qty json:"qty"`},
 	}
-	for typ, fields := range want {
-		var got []string
-		for i := range typ.NumField() {
-			f := typ.Field(i)
-			got = append(got, f.Name+" "+string(f.Tag))
-		}
-		require.Equal(t, fields, got, "%v changed: update its appendJSON", typ)
-	}
+	requireFields(t, want)
 	// The id fields' JSON is their MarshalText.
 	_, ok := any(uuid.UUID{}).(json.Marshaler)
 	require.False(t, ok, "uuid.UUID now has its own MarshalJSON: check appendUUID")

@@ -131,14 +131,7 @@ func TestHandWrittenShipResultsKnowEveryField(t *testing.T) {
 		reflect.TypeFor[ShipmentLine](): {`LineID json:"line_id"`, `SKU json:"sku"`, `Qty json:"qty"`, `Returned json:"returned,omitempty"`},
 		reflect.TypeFor[HeldLine]():     {`LineID json:"line_id"`, `Reason json:"reason"`},
 	}
-	for typ, fields := range want {
-		var got []string
-		for i := range typ.NumField() {
-			f := typ.Field(i)
-			got = append(got, f.Name+" "+string(f.Tag))
-		}
-		require.Equal(t, fields, got, "%v changed: update its appendJSON", typ)
-	}
+	requireFields(t, want)
 	// time.Time's JSON is its MarshalJSON, whose form AppendText shares.
 	_, ok := any(time.Time{}).(json.Marshaler)
 	require.True(t, ok)

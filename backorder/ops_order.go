@@ -212,10 +212,10 @@ func validCurrency(field, c string) error {
 }
 
 func (w *work) placeOrder(o *Order) (PlaceResult, error) {
-	if _, err := w.tx.Order(o.ID); err == nil {
-		return PlaceResult{}, invalid("Order.ID", "order %s exists already", o.ID)
-	} else if !isNotFound(err) {
+	if found, err := w.orderExists(o.ID); err != nil {
 		return PlaceResult{}, err
+	} else if found {
+		return PlaceResult{}, invalid("Order.ID", "order %s exists already", o.ID)
 	}
 	if o.Priority == 0 {
 		o.Priority = w.e.defaultPriority
@@ -233,10 +233,10 @@ func (w *work) placeOrder(o *Order) (PlaceResult, error) {
 	for i := range o.Lines {
 		l := &o.Lines[i]
 		f := func(name string) string { return fmt.Sprintf("Order.Lines[%d].%s", i, name) }
-		if _, err := w.tx.Line(l.ID); err == nil {
-			return PlaceResult{}, invalid(f("ID"), "line %s exists already", l.ID)
-		} else if !isNotFound(err) {
+		if found, err := w.lineExists(l.ID); err != nil {
 			return PlaceResult{}, err
+		} else if found {
+			return PlaceResult{}, invalid(f("ID"), "line %s exists already", l.ID)
 		}
 		s, err := w.sku(l.SKU)
 		if err != nil {
@@ -264,7 +264,7 @@ func (w *work) placeOrder(o *Order) (PlaceResult, error) {
 		l := &po.Lines[i]
 		// The line is written with its order: it is not in lineOrder,
 		// which lists the lines flush writes one by one.
-		w.lines[l.ID] = l
+		w.lines.set(l.ID, l)
 		s := skus[i]
 		if err := w.loadBook(s); err != nil {
 			return PlaceResult{}, err
@@ -393,7 +393,7 @@ func (w *work) cancel(c Cancellation) (CancelResult, error) {
 	if err != nil {
 		return CancelResult{}, notFound(err, "order", c.OrderID.String())
 	}
-	w.headers[o.ID] = keysOf(&o)
+	w.headers.set(o.ID, keysOf(&o))
 	reason := c.Reason
 	if reason == "" {
 		reason = "cancelled"
@@ -483,7 +483,7 @@ func (w *work) cancel(c Cancellation) (CancelResult, error) {
 	// Freed stock goes to the book; and a line whose backorder shrank
 	// may now fit stock that its minimum or case pack held back anywhere.
 	for _, sku := range touched {
-		if err := w.allocateAll(w.skus[sku]); err != nil {
+		if err := w.allocateAll(w.loadedSKU(sku)); err != nil {
 			return CancelResult{}, err
 		}
 	}
@@ -530,7 +530,7 @@ func (e *Engine) SetPriority(ctx context.Context, p PriorityChange) (PriorityRes
 			return res, nil
 		}
 		o.Priority = p.Priority
-		w.headers[o.ID] = keysOf(&o)
+		w.headers.set(o.ID, keysOf(&o))
 		if err := w.tx.PutOrder(o.Header()); err != nil {
 			return PriorityResult{}, err
 		}

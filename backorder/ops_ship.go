@@ -433,7 +433,7 @@ func (w *work) ship(r ShipRequest) (ShipResult, error) {
 	if err != nil {
 		return ShipResult{}, notFound(err, "order", r.OrderID.String())
 	}
-	w.headers[o.ID] = keysOf(&o)
+	w.headers.set(o.ID, keysOf(&o))
 	w.useOrder(&o)
 	if r.Location != "" {
 		if err := w.checkLocation(r.Location); err != nil {
@@ -488,11 +488,8 @@ func (w *work) ship(r ShipRequest) (ShipResult, error) {
 				l.Committed = w.spareQty() // rather than a small allocation per line
 			}
 			l.addCommitted(p.Location, sl.Qty)
-			s, err := w.sku(l.SKU)
-			if err != nil {
-				return ShipResult{}, err
-			}
-			if err := w.touch(s, l); err != nil {
+			// Committing stock changes only the line and its entry.
+			if err := w.touch(w.skuForEntries(l.SKU), l); err != nil {
 				return ShipResult{}, err
 			}
 		}
@@ -614,7 +611,7 @@ func (w *work) consolidate(o *Order, plan OrderPlan) (bool, error) {
 		for _, l := range locs {
 			for _, sku := range skus {
 				if released[sku][l.ID] {
-					if err := w.allocateAt(w.skus[sku], l.ID); err != nil {
+					if err := w.allocateAt(w.loadedSKU(sku), l.ID); err != nil {
 						return false, err
 					}
 				}
@@ -622,7 +619,7 @@ func (w *work) consolidate(o *Order, plan OrderPlan) (bool, error) {
 		}
 		// Other lines of the order may have been served by the release.
 		for i := range o.Lines {
-			if l, ok := w.lines[o.Lines[i].ID]; ok {
+			if l, ok := w.lines.get(o.Lines[i].ID); ok {
 				o.Lines[i] = l.Clone()
 			}
 		}
@@ -665,7 +662,7 @@ func (e *Engine) ConfirmShipment(ctx context.Context, c Confirmation) (Shipment,
 		if err != nil {
 			return Shipment{}, notFound(err, "order", sh.OrderID.String())
 		}
-		w.headers[o.ID] = keysOf(&o)
+		w.headers.set(o.ID, keysOf(&o))
 		w.useOrder(&o)
 		for _, sl := range sh.Lines {
 			l, err := w.line(sl.LineID)
@@ -727,7 +724,7 @@ func (w *work) createdShipment(id uuid.UUID, field string) (Shipment, error) {
 func (w *work) completeIfDone(o *Order) {
 	for i := range o.Lines {
 		l := &o.Lines[i]
-		if wl, ok := w.lines[l.ID]; ok {
+		if wl, ok := w.lines.get(l.ID); ok {
 			l = wl
 		}
 		if openOf(l) > 0 {

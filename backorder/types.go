@@ -409,8 +409,10 @@ func addQty(qs []LocQty, loc string, delta int64) []LocQty {
 func findQty(qs []LocQty, loc string) (int, bool) {
 	if len(qs) <= 8 {
 		for i := range qs {
-			if l := qs[i].Location; l >= loc {
-				return i, l == loc
+			if l := qs[i].Location; l == loc { // equality first, as skuState.find
+				return i, true
+			} else if l > loc {
+				return i, false
 			}
 		}
 		return len(qs), false

@@ -26,18 +26,26 @@ type work struct {
 	e   *Engine
 	tx  Tx
 	app AppendTx // tx's optional appending reads, or nil
-	now time.Time
-	cmd string
+	// tx's other optional capabilities, or nil: asserted once per
+	// operation (an assertion to an interface is a lookup, and placing
+	// an order asked for them once per line).
+	exists     ExistsTx
+	prefetcher Prefetcher
+	now        time.Time
+	cmd        string
 
-	skus      map[string]*skuState
-	skuOrder  []*skuState // SKUs in first-touched order, for a deterministic flush
-	lines     map[uuid.UUID]*Line
+	skus      map[string]*skuState // hashed: comparing SKUs one by one cost more
+	skuOrder  []*skuState          // SKUs in first-touched order, for a deterministic flush
+	lines     smallMap[uuid.UUID, *Line]
 	lineOrder []uuid.UUID
-	dirty     map[uuid.UUID]bool
-	newOrders []*Order                // orders placed by this operation, written whole
-	headers   map[uuid.UUID]orderKeys // the orders whose lines this operation touches
-	locs      []Location
-	projLocs  []string // location ids in order, for the projection
+	dirty     smallMap[uuid.UUID, bool]
+	newOrders []*Order                       // orders placed by this operation, written whole
+	headers   smallMap[uuid.UUID, orderKeys] // the orders whose lines this operation touches
+	// idle holds the lines read with nothing backordered: their stored
+	// entries wait for nothing and carry no promise (see touchEntry).
+	idle     smallMap[uuid.UUID, bool]
+	locs     []Location
+	projLocs []string // location ids in order, for the projection
 
 	// Scratch buffers reused by allocateAt within one operation (and, in a
 	// pooled work, across operations).
@@ -69,13 +77,7 @@ type work struct {
 }
 
 func newWork(e *Engine, tx Tx, cmd string) *work {
-	w := &work{
-		skus:    make(map[string]*skuState),
-		lines:   make(map[uuid.UUID]*Line),
-		dirty:   make(map[uuid.UUID]bool),
-		headers: make(map[uuid.UUID]orderKeys),
-		events:  make([]Event, 0, 16),
-	}
+	w := &work{skus: make(map[string]*skuState), events: make([]Event, 0, 16)}
 	w.start(e, tx, cmd)
 	return w
 }
@@ -84,6 +86,8 @@ func newWork(e *Engine, tx Tx, cmd string) *work {
 func (w *work) start(e *Engine, tx Tx, cmd string) {
 	w.e, w.tx, w.now, w.cmd = e, tx, e.now(), cmd
 	w.app, _ = tx.(AppendTx)
+	w.exists, _ = tx.(ExistsTx)
+	w.prefetcher, _ = tx.(Prefetcher)
 }
 
 // getWork returns a work for an operation, from the engine's pool if it
@@ -122,10 +126,12 @@ func (w *work) reset() {
 		}
 	}
 	w.e, w.tx, w.app, w.now, w.cmd = nil, nil, nil, time.Time{}, ""
+	w.exists, w.prefetcher = nil, nil
 	resetMap(&w.skus)
-	resetMap(&w.lines)
-	resetMap(&w.dirty)
-	resetMap(&w.headers)
+	w.lines.reset()
+	w.dirty.reset()
+	w.headers.reset()
+	w.idle.reset()
 	w.skuOrder = resetSlice(w.skuOrder)
 	w.lineOrder = resetSlice(w.lineOrder)
 	w.newOrders = resetSlice(w.newOrders)
@@ -234,6 +240,11 @@ type skuState struct {
 	// reproject says the book, stock or inbound supply changed: the SKU's
 	// promises are projected again before the operation is written.
 	reproject bool
+	// partial says that only item.SKU of the item, and not the policy or
+	// the positions, is loaded (see skuForEntries): the state serves
+	// entry, loadBook, touch and flush, and sku loads the rest before
+	// anything else may use it.
+	partial bool
 }
 
 func (w *work) emit(ev Event) {
@@ -272,22 +283,62 @@ func (s *skuState) reset() {
 // sku loads the SKU's item, policy and positions once per operation.
 func (w *work) sku(sku string) (*skuState, error) {
 	if s, ok := w.skus[sku]; ok {
+		if s.partial {
+			if err := w.fill(s); err != nil {
+				return nil, err
+			}
+		}
 		return s, nil
 	}
+	s := w.spareState()
+	s.item.SKU = sku
+	if err := w.fill(s); err != nil {
+		s.reset()
+		w.spare = append(w.spare, s)
+		return nil, err
+	}
+	w.skus[sku] = s
+	w.skuOrder = append(w.skuOrder, s)
+	return s, nil
+}
+
+// skuForEntries returns the SKU's state for an operation that only writes
+// its lines' book entries (shipping an order): a partial one, without the
+// item, policy and positions, which sku loads if the operation needs them
+// after all. Loading them was a tenth of the cost of shipping an order.
+func (w *work) skuForEntries(sku string) *skuState {
+	if s, ok := w.skus[sku]; ok {
+		return s
+	}
+	s := w.spareState()
+	s.item.SKU, s.partial = sku, true
+	w.skus[sku] = s
+	w.skuOrder = append(w.skuOrder, s)
+	return s
+}
+
+// spareState returns an empty SKU state: a reset one from an earlier
+// operation, which keeps its buffers, or a new one.
+func (w *work) spareState() *skuState {
+	if n := len(w.spare); n > 0 {
+		s := w.spare[n-1]
+		w.spare = w.spare[:n-1]
+		return s
+	}
+	return new(skuState)
+}
+
+// fill loads the item, policy and positions of s.item.SKU into s, which is
+// empty or partial.
+func (w *work) fill(s *skuState) error {
+	sku := s.item.SKU
 	it, err := w.tx.Item(sku)
 	if err != nil {
-		return nil, notFound(err, "item", sku)
+		return notFound(err, "item", sku)
 	}
 	pol, err := w.e.policyFor(it)
 	if err != nil {
-		return nil, err
-	}
-	// A reset state from an earlier operation keeps its buffers.
-	var s *skuState
-	if n := len(w.spare); n > 0 {
-		s, w.spare = w.spare[n-1], w.spare[:n-1]
-	} else {
-		s = new(skuState)
+		return err
 	}
 	var pos []StockPosition
 	if w.app != nil {
@@ -296,15 +347,16 @@ func (w *work) sku(sku string) (*skuState, error) {
 		pos, err = w.tx.Positions(sku)
 	}
 	if err != nil {
-		s.reset()
-		w.spare = append(w.spare, s)
-		return nil, err
+		return err
 	}
-	s.item, s.policy, s.builtin, s.pos = it, pol, builtinPolicy(pol), pos
+	s.item, s.policy, s.builtin, s.pos, s.partial = it, pol, builtinPolicy(pol), pos, false
 	s.posDirty = append(s.posDirty[:0], make([]bool, len(pos))...)
-	w.skus[sku] = s
-	w.skuOrder = append(w.skuOrder, s)
-	return s, nil
+	return nil
+}
+
+// loadedSKU returns the state of a SKU the operation has loaded, or nil.
+func (w *work) loadedSKU(sku string) *skuState {
+	return w.skus[sku]
 }
 
 // position returns the SKU's position at loc for writing, creating an all
@@ -336,8 +388,12 @@ func (s *skuState) available(loc string) int64 {
 func (s *skuState) find(loc string) (int, bool) {
 	if len(s.pos) <= linearPositions {
 		for i := range s.pos {
-			if l := s.pos[i].Location; l >= loc {
-				return i, l == loc
+			// Equality first: one comparison for the location sought,
+			// where an ordering and then an equality test made two.
+			if l := s.pos[i].Location; l == loc {
+				return i, true
+			} else if l > loc {
+				return i, false
 			}
 		}
 		return len(s.pos), false
@@ -402,15 +458,18 @@ func (w *work) loadHolders(s *skuState, loc string) error {
 
 // line returns the line for writing, reading it once.
 func (w *work) line(id uuid.UUID) (*Line, error) {
-	if l, ok := w.lines[id]; ok {
+	if l, ok := w.lines.get(id); ok {
 		return l, nil
 	}
 	l, err := w.tx.Line(id)
 	if err != nil {
 		return nil, notFound(err, "line", id.String())
 	}
-	w.lines[id] = &l
+	w.lines.set(id, &l)
 	w.lineOrder = append(w.lineOrder, id)
+	if l.Backordered == 0 {
+		w.idle.set(id, true)
+	}
 	return &l, nil
 }
 
@@ -423,9 +482,12 @@ func (w *work) line(id uuid.UUID) (*Line, error) {
 func (w *work) useOrder(o *Order) {
 	for i := range o.Lines {
 		l := &o.Lines[i]
-		if _, ok := w.lines[l.ID]; !ok {
-			w.lines[l.ID] = l
+		if _, ok := w.lines.get(l.ID); !ok {
+			w.lines.set(l.ID, l)
 			w.lineOrder = append(w.lineOrder, l.ID)
+			if l.Backordered == 0 {
+				w.idle.set(l.ID, true)
+			}
 		}
 	}
 }
@@ -519,7 +581,7 @@ func (w *work) touchEntry(s *skuState, l *Line, e *BookEntry) error {
 	// and such a line is in lineOrder before it can be touched: while
 	// lineOrder is empty (placing an order), there is nothing to mark.
 	if len(w.lineOrder) > 0 {
-		w.dirty[l.ID] = true
+		w.dirty.set(l.ID, true)
 	}
 	if e == nil {
 		e = s.entry(l.ID)
@@ -527,11 +589,16 @@ func (w *work) touchEntry(s *skuState, l *Line, e *BookEntry) error {
 	if e == nil && !s.bookLoaded {
 		// A waiting line's entry carries its stored promise, which a
 		// rebuilt entry would drop (raising PromiseChanged for a date that
-		// did not move): read the book before building one.
-		if err := w.loadBook(s); err != nil {
-			return err
+		// did not move): read the book before building one. A line that
+		// was read with nothing backordered has no entry there (shipping
+		// or confirming an allocated line read the SKU's whole book for
+		// nothing).
+		if idle, _ := w.idle.get(l.ID); !idle {
+			if err := w.loadBook(s); err != nil {
+				return err
+			}
+			e = s.entry(l.ID)
 		}
-		e = s.entry(l.ID)
 	}
 	if e == nil {
 		// The line's entry was not read (it had nothing open, or it holds
@@ -548,6 +615,12 @@ func (w *work) touchEntry(s *skuState, l *Line, e *BookEntry) error {
 	}
 	e.Seq = l.Seq
 	if e.Backordered != l.Backordered {
+		if s.partial {
+			// Projecting the book needs the item and the positions.
+			if err := w.fill(s); err != nil {
+				return err
+			}
+		}
 		s.reproject = true
 		if l.Backordered == 0 {
 			e.Promise = PromiseDate{} // a promise is for waiting lines only
@@ -586,7 +659,7 @@ func (w *work) header(id uuid.UUID) (orderKeys, error) {
 			return keysOf(o), nil
 		}
 	}
-	if k, ok := w.headers[id]; ok {
+	if k, ok := w.headers.get(id); ok {
 		return k, nil
 	}
 	o, err := w.tx.Order(id)
@@ -594,7 +667,7 @@ func (w *work) header(id uuid.UUID) (orderKeys, error) {
 		return orderKeys{}, notFound(err, "order", id.String())
 	}
 	k := keysOf(&o)
-	w.headers[id] = k
+	w.headers.set(id, k)
 	return k, nil
 }
 
@@ -649,10 +722,11 @@ func (w *work) flush() error {
 		}
 	}
 	for _, id := range w.lineOrder {
-		if !w.dirty[id] {
+		if dirty, _ := w.dirty.get(id); !dirty {
 			continue
 		}
-		if err := w.tx.PutLine(*w.lines[id]); err != nil {
+		l, _ := w.lines.get(id)
+		if err := w.tx.PutLine(*l); err != nil {
 			return err
 		}
 	}

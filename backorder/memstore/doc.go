@@ -59,26 +59,35 @@
 //
 // Reads cost about one copy of what they return; the copy of a book, an
 // order's lines or an entry's allocations puts the slices of all its
-// values into one allocation. Book and Holders read a per-SKU (and per SKU
-// and location) slice kept sorted by Seq, each entry's Seq beside its
+// values into one allocation. Book and Holders read a per-SKU (and per
+// SKU and location) slice kept sorted by Seq, each entry's Seq beside its
 // pointer so that a search never leaves the slice, where new entries
-// mostly append;
-// Positions are kept per SKU, sorted by location; Inbounds, Locations,
-// Shipments and Invoices have sorted indexes of their own. A line and its
-// book entries are one row, found with one lookup. An order's lines are
-// stored in one block, and a line or book entry with its first two
-// allocations in one allocation (a block stays in memory while any of its
-// lines is stored); an open line is stored with room for its book entry,
-// which shares the line's allocations, so writing a line and its entry
-// is one allocation. CustomerBook reads an unsorted
-// per-customer set and sorts it, so that writes never shift a large
-// customer's list. OpenOrders keeps a count of open lines per order and
-// sorts the ids of the open orders when first read after a change, so
-// paging through them in one View sorts once. Events are an append-only
-// list of fixed-size chunks, read by index, so appending never copies old
-// events; each keeps the fields most events carry in place and the rest
-// behind a pointer, in about half an Event's size. A write costs a map assignment (a position or a sequence, a
-// lookup), an undo record and its index updates; an update that keeps a
-// row's place in an index overwrites it there. No reflection or encoding
-// is involved.
+// mostly append. Positions are kept per SKU, sorted by location;
+// Inbounds, Locations, Shipments and Invoices have sorted indexes of
+// their own.
+//
+// A line and its book entries are one row, found with one lookup in a
+// hash table of line ids that grows a bucket at a time (no insert
+// rehashes the whole table). Lines are stored in a compact form (the
+// fields most lines leave empty behind one pointer), and an order's lines
+// in one block, each with room for its first two allocations and for its
+// book entry (a block stays in memory while any of its lines is stored),
+// so storing an order and its entries is a few allocations. A line or its
+// first book entry written again is written over the stored one, in
+// place, its old value kept for undo, so that shipping and confirming
+// allocate nothing per line.
+//
+// CustomerBook reads an unsorted per-customer set and sorts it, so that
+// writes never shift a large customer's list. OpenOrders keeps a count of
+// open lines per order and sorts the ids of the open orders when first
+// read after a change, so paging through them in one View sorts once.
+// Events are an append-only list of fixed-size chunks, read by index, so
+// appending never copies old events; each keeps the fields most events
+// carry in place and the rest behind a pointer, and the time and command
+// of an operation's events once, in about a third of an Event's size.
+//
+// A write costs a lookup (a position, a sequence, a line or an entry), an
+// undo record and its index updates; an update that keeps a row's place
+// in an index overwrites it there, or, written in place, leaves it as it
+// is. No reflection or encoding is involved.
 package memstore

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"sort"
 	"sync"
 	"time"
 
@@ -49,8 +50,9 @@ type Store struct {
 	positions *positionTable
 	inbounds  *table[string, backorder.Inbound]
 	orders    *table[uuid.UUID, *orderRec]
-	// lines holds the lines and the book entries, by line id (see lineRow).
-	lines     *table[uuid.UUID, lineRow]
+	// lines holds the lines and the book entries, by line id (see lineRow,
+	// lineTable).
+	lines     *lineTable
 	shipments *table[uuid.UUID, *backorder.Shipment]
 	invoices  *table[uuid.UUID, *backorder.Invoice]
 	commands  *table[string, backorder.Command]
@@ -60,7 +62,7 @@ type Store struct {
 	allLocations *sortedIndex[struct{}, backorder.Location]
 	skuInbounds  *sortedIndex[string, backorder.Inbound]
 	waiting      *seqIndex[string]
-	holders      *seqIndex[skuLoc]
+	holders      *holderIndex
 	customers    *setIndex[string, bookKey, *backorder.BookEntry]
 	open         *openOrders
 	orderShips   *sortedIndex[uuid.UUID, *backorder.Shipment]
@@ -69,8 +71,6 @@ type Store struct {
 
 // Compile-time check that *Store implements backorder.Store.
 var _ backorder.Store = (*Store)(nil)
-
-type skuLoc struct{ sku, loc string }
 
 type bookKey struct {
 	sku  string
@@ -114,6 +114,8 @@ func (s *Store) init() {
 			}
 			return cmp.Compare(a.ID, b.ID)
 		})
+	// The entry indexes' keys read SKU, LineID, Seq, Backordered, Customer
+	// and Allocations' locations: sameEntryKeys (rows.go) must cover them.
 	s.waiting = newSeqIndex(
 		func(e *backorder.BookEntry, dst []string) []string {
 			if e.Backordered > 0 {
@@ -121,15 +123,7 @@ func (s *Store) init() {
 			}
 			return dst
 		})
-	s.holders = newSeqIndex(
-		func(e *backorder.BookEntry, dst []skuLoc) []skuLoc {
-			for i, a := range e.Allocations {
-				if a.Qty > 0 && (i == 0 || a.Location != e.Allocations[i-1].Location) {
-					dst = append(dst, skuLoc{e.SKU, a.Location})
-				}
-			}
-			return dst
-		})
+	s.holders = newHolderIndex()
 	s.customers = newSetIndex(
 		func(e *backorder.BookEntry) (string, bool) { return e.Customer, e.Backordered > 0 },
 		func(e *backorder.BookEntry) bookKey { return bookKey{e.SKU, e.LineID} })
@@ -160,7 +154,7 @@ func (s *Store) init() {
 	s.inbounds = newTable[string](log, index[backorder.Inbound](s.skuInbounds))
 	s.orders = newTable[uuid.UUID, *orderRec](log)
 	s.open = newOpenOrders()
-	s.lines = newTable[uuid.UUID](log, index[lineRow](lineIndex{s.open}),
+	s.lines = newLineTable(log, lineIndex{s.open},
 		entryIndex{s.waiting}, entryIndex{s.holders}, entryIndex{s.customers})
 	s.shipments = newTable[uuid.UUID](log, index[*backorder.Shipment](s.orderShips))
 	s.invoices = newTable[uuid.UUID](log, index[*backorder.Invoice](s.orderInvs))
@@ -289,8 +283,9 @@ func (s *Store) rollback() {
 	s.commit()
 }
 
-// eventChunk is how many events one chunk of the outbox holds. The outbox
-// grows by whole chunks, so appending never copies older events.
+// eventChunk is how many events one chunk of the outbox holds, and how
+// many batches one chunk of batches holds. The outbox grows by whole
+// chunks, so appending never copies older events.
 const eventChunk = 1024
 
 // eventLog is the append-only outbox: the event with Seq n is at index n-1,
@@ -298,57 +293,198 @@ const eventChunk = 1024
 type eventLog struct {
 	chunks [][]storedEvent
 	n      int
-	// marks are the lengths before each append of the running transaction.
-	marks []int
+	// batches are the runs of consecutive events that share their At and
+	// Command (an operation's events do), in order, nb of them, in chunks
+	// of eventChunk: an event's time and command are kept once per run,
+	// not once per event.
+	batches [][]eventBatch
+	nb      int
+	// marks are the lengths (events, batches) before each append of the
+	// running transaction.
+	marks []logMark
 	log   *[]undoer
+}
+
+// logMark is the length of an eventLog before an append.
+type logMark struct{ n, nb int }
+
+// eventBatch is a run of events, from index first on, that share their
+// At and Command.
+type eventBatch struct {
+	first   int
+	at      time.Time
+	command string
 }
 
 // storedEvent is an event as the outbox keeps it: the fields most events
 // carry, and the others behind a pointer that is nil for most events. An
 // Event is some 300 bytes, mostly empty, and the outbox keeps every event
-// ever raised: half the size is half the memory written per event and half
-// what the garbage collector scans. Seq is the event's place in the log.
+// ever raised: a third of the size is a third of the memory written per
+// event and of what the garbage collector scans. Seq is the event's place
+// in the log, At and Command are its batch's. Type is a code for the
+// engine's types (its name is in rare for any other); id2 holds LineID,
+// or ShipmentID for an event without a line; str holds SKU, or Customer
+// for an event without a SKU (the other, when an event has both, is in
+// rare).
 type storedEvent struct {
-	typ        backorder.EventType
-	at         time.Time
-	command    string
-	orderID    uuid.UUID
-	lineID     uuid.UUID
-	shipmentID uuid.UUID
-	customer   string
-	sku        string
-	location   string
-	qty        int64
-	rare       *rareEventFields
+	orderID  uuid.UUID
+	id2      uuid.UUID
+	str      string
+	location string
+	qty      int64
+	rare     *rareEventFields
+	typ      uint8
+	flags    uint8
 }
+
+// storedEvent flags.
+const (
+	id2Shipment = 1 << iota // id2 is the ShipmentID
+	strCustomer             // str is the Customer
+)
 
 // rareEventFields are the fields of an event that few events carry.
 type rareEventFields struct {
-	invoiceID uuid.UUID
-	inboundID string
-	number    string
-	reason    string
-	from, to  int64
-	oldDate   time.Time
-	newDate   time.Time
+	typ        backorder.EventType // when it has no code
+	shipmentID uuid.UUID           // when the event has a LineID too
+	customer   string              // when the event has a SKU too
+	invoiceID  uuid.UUID
+	inboundID  string
+	number     string
+	reason     string
+	from, to   int64
+	oldDate    time.Time
+	newDate    time.Time
 }
 
-// store sets s to ev (but its Seq).
+// eventTypes are the event types that storedEvent keeps as a code: the
+// code of eventTypes[i] is i+1, 0 meaning none.
+var eventTypes = [...]backorder.EventType{
+	backorder.OrderPlaced, backorder.LineAllocated, backorder.LineDeallocated, backorder.LineBackordered,
+	backorder.LineCancelled, backorder.LineRejected, backorder.StockReceived, backorder.StockAdjusted,
+	backorder.PriorityChanged, backorder.ItemChanged, backorder.InboundExpected, backorder.InboundChanged,
+	backorder.InboundCancelled, backorder.PromiseChanged, backorder.PromiseLate, backorder.ShipmentCreated,
+	backorder.ShipmentConfirmed, backorder.ShipmentVoided, backorder.ShipmentReturned, backorder.OrderCompleted,
+	backorder.BackorderCancelled, backorder.InvoiceIssued, backorder.CreditNoteIssued,
+}
+
+// typeCode returns t's code, or 0 if it has none. A switch, which the
+// compiler turns into a search by length and value, not a loop over
+// eventTypes comparing each.
+func typeCode(t backorder.EventType) uint8 {
+	switch t {
+	case backorder.OrderPlaced:
+		return 1
+	case backorder.LineAllocated:
+		return 2
+	case backorder.LineDeallocated:
+		return 3
+	case backorder.LineBackordered:
+		return 4
+	case backorder.LineCancelled:
+		return 5
+	case backorder.LineRejected:
+		return 6
+	case backorder.StockReceived:
+		return 7
+	case backorder.StockAdjusted:
+		return 8
+	case backorder.PriorityChanged:
+		return 9
+	case backorder.ItemChanged:
+		return 10
+	case backorder.InboundExpected:
+		return 11
+	case backorder.InboundChanged:
+		return 12
+	case backorder.InboundCancelled:
+		return 13
+	case backorder.PromiseChanged:
+		return 14
+	case backorder.PromiseLate:
+		return 15
+	case backorder.ShipmentCreated:
+		return 16
+	case backorder.ShipmentConfirmed:
+		return 17
+	case backorder.ShipmentVoided:
+		return 18
+	case backorder.ShipmentReturned:
+		return 19
+	case backorder.OrderCompleted:
+		return 20
+	case backorder.BackorderCancelled:
+		return 21
+	case backorder.InvoiceIssued:
+		return 22
+	case backorder.CreditNoteIssued:
+		return 23
+	}
+	return 0
+}
+
+// store sets s to ev but its Seq, At and Command.
 func (s *storedEvent) store(ev *backorder.Event) {
-	*s = storedEvent{typ: ev.Type, at: ev.At, command: ev.Command, orderID: ev.OrderID, lineID: ev.LineID,
-		shipmentID: ev.ShipmentID, customer: ev.Customer, sku: ev.SKU, location: ev.Location, qty: ev.Qty}
-	if ev.InvoiceID != uuid.Nil || ev.InboundID != "" || ev.Number != "" || ev.Reason != "" || ev.From != 0 || ev.To != 0 ||
+	*s = storedEvent{orderID: ev.OrderID, id2: ev.LineID, str: ev.SKU, location: ev.Location, qty: ev.Qty,
+		typ: typeCode(ev.Type)}
+	rare := s.typ == 0
+	if ev.ShipmentID != uuid.Nil {
+		if ev.LineID == uuid.Nil {
+			s.id2, s.flags = ev.ShipmentID, s.flags|id2Shipment
+		} else {
+			rare = true
+		}
+	}
+	if ev.Customer != "" {
+		if ev.SKU == "" {
+			s.str, s.flags = ev.Customer, s.flags|strCustomer
+		} else {
+			rare = true
+		}
+	}
+	if rare || ev.InvoiceID != uuid.Nil || ev.InboundID != "" || ev.Number != "" || ev.Reason != "" || ev.From != 0 || ev.To != 0 ||
 		!isZeroTime(ev.OldDate) || !isZeroTime(ev.NewDate) {
-		s.rare = &rareEventFields{invoiceID: ev.InvoiceID, inboundID: ev.InboundID, number: ev.Number, reason: ev.Reason,
+		r := &rareEventFields{invoiceID: ev.InvoiceID, inboundID: ev.InboundID, number: ev.Number, reason: ev.Reason,
 			from: ev.From, to: ev.To, oldDate: ev.OldDate, newDate: ev.NewDate}
+		if s.typ == 0 {
+			r.typ = ev.Type
+		}
+		if s.flags&id2Shipment == 0 {
+			r.shipmentID = ev.ShipmentID // nil unless the event has a line too
+		}
+		if s.flags&strCustomer == 0 {
+			r.customer = ev.Customer // empty unless the event has a SKU too
+		}
+		s.rare = r
 	}
 }
 
-// event returns the stored event with the sequence number seq.
-func (s *storedEvent) event(seq uint64) backorder.Event {
-	ev := backorder.Event{Seq: seq, Type: s.typ, At: s.at, Command: s.command, OrderID: s.orderID, LineID: s.lineID,
-		ShipmentID: s.shipmentID, Customer: s.customer, SKU: s.sku, Location: s.location, Qty: s.qty}
+// event returns the stored event with the sequence number seq, of batch b.
+func (s *storedEvent) event(seq uint64, b *eventBatch) backorder.Event {
+	ev := backorder.Event{Seq: seq, At: b.at, Command: b.command, OrderID: s.orderID, Location: s.location, Qty: s.qty}
+	if s.typ > 0 {
+		ev.Type = eventTypes[s.typ-1]
+	}
+	if s.flags&id2Shipment != 0 {
+		ev.ShipmentID = s.id2
+	} else {
+		ev.LineID = s.id2
+	}
+	if s.flags&strCustomer != 0 {
+		ev.Customer = s.str
+	} else {
+		ev.SKU = s.str
+	}
 	if r := s.rare; r != nil {
+		if s.typ == 0 {
+			ev.Type = r.typ
+		}
+		if r.shipmentID != uuid.Nil {
+			ev.ShipmentID = r.shipmentID
+		}
+		if r.customer != "" {
+			ev.Customer = r.customer
+		}
 		ev.InvoiceID, ev.InboundID, ev.Number, ev.Reason = r.invoiceID, r.inboundID, r.number, r.reason
 		ev.From, ev.To, ev.OldDate, ev.NewDate = r.from, r.to, r.oldDate, r.newDate
 	}
@@ -360,17 +496,39 @@ func (s *storedEvent) event(seq uint64) backorder.Event {
 // as the zero value (a zero instant with a location is kept).
 func isZeroTime(t time.Time) bool { return t == time.Time{} }
 
+// holds reports whether ev has the batch's time and command.
+func (b *eventBatch) holds(ev *backorder.Event) bool { return b.at == ev.At && b.command == ev.Command }
+
+// batch returns the i-th batch.
+func (l *eventLog) batch(i int) *eventBatch { return &l.batches[i/eventChunk][i%eventChunk] }
+
 func (l *eventLog) append(evs []backorder.Event) {
-	l.marks = append(l.marks, l.n)
+	l.marks = append(l.marks, logMark{l.n, l.nb})
 	*l.log = append(*l.log, l)
 	for i := range evs {
+		ev := &evs[i]
+		// A new batch when the time or command changes (== on the time
+		// compares its representation, so the event reads back exactly
+		// as it was given).
+		if l.nb == 0 || !l.batch(l.nb-1).holds(ev) {
+			if l.nb == len(l.batches)*eventChunk {
+				l.batches = append(l.batches, make([]eventBatch, eventChunk))
+			}
+			*l.batch(l.nb) = eventBatch{first: l.n, at: ev.At, command: ev.Command}
+			l.nb++
+		}
 		if l.n == len(l.chunks)*eventChunk {
 			l.chunks = append(l.chunks, make([]storedEvent, eventChunk))
 		}
 		l.n++
-		evs[i].Seq = uint64(l.n)
-		l.chunks[(l.n-1)/eventChunk][(l.n-1)%eventChunk].store(&evs[i])
+		ev.Seq = uint64(l.n)
+		l.chunks[(l.n-1)/eventChunk][(l.n-1)%eventChunk].store(ev)
 	}
+}
+
+// batchOf returns the index of the batch that holds event index i.
+func (l *eventLog) batchOf(i int) int {
+	return sort.Search(l.nb, func(k int) bool { return l.batch(k).first > i }) - 1
 }
 
 // read returns a copy of up to limit events after the first after.
@@ -384,18 +542,26 @@ func (l *eventLog) read(after uint64, limit int) []backorder.Event {
 		end = after + uint64(limit)
 	}
 	out := make([]backorder.Event, 0, end-after)
+	k := l.batchOf(int(after))
 	for i := after; i < end; i++ {
-		out = append(out, l.chunks[i/eventChunk][i%eventChunk].event(i+1))
+		for k+1 < l.nb && uint64(l.batch(k+1).first) <= i {
+			k++
+		}
+		out = append(out, l.chunks[i/eventChunk][i%eventChunk].event(i+1, l.batch(k)))
 	}
 	return out
 }
 
 func (l *eventLog) undoLast() {
 	n := len(l.marks) - 1
-	for i := l.marks[n]; i < l.n; i++ {
+	m := l.marks[n]
+	for i := m.n; i < l.n; i++ {
 		l.chunks[i/eventChunk][i%eventChunk] = storedEvent{}
 	}
-	l.n = l.marks[n]
+	for i := m.nb; i < l.nb; i++ {
+		*l.batch(i) = eventBatch{}
+	}
+	l.n, l.nb = m.n, m.nb
 	l.marks = l.marks[:n]
 }
 

@@ -18,6 +18,11 @@ type openOrders struct {
 	// count is behind a pointer so that counting a line of an order that
 	// has some is one map lookup, not a lookup and an assignment.
 	count map[uuid.UUID]*int
+	// last and lastN are the order counted last and its count (nil for
+	// none): an order's lines are stored one after another, and its count
+	// is then found without a lookup per line.
+	last  uuid.UUID
+	lastN *int
 	// stale says that sorted no longer lists the orders in count. Writers
 	// set it under the store's write lock; readers, who may share the read
 	// lock, rebuild sorted under mu.
@@ -30,33 +35,50 @@ func newOpenOrders() *openOrders {
 	return &openOrders{count: make(map[uuid.UUID]*int)}
 }
 
-func (o *openOrders) add(l *backorder.Line) {
-	if openQty(l) <= 0 {
+// counter returns the count of order id, or nil.
+func (o *openOrders) counter(id uuid.UUID) *int {
+	if o.lastN != nil && o.last == id {
+		return o.lastN
+	}
+	n := o.count[id]
+	if n != nil {
+		o.last, o.lastN = id, n
+	}
+	return n
+}
+
+func (o *openOrders) add(l *lineBox) {
+	if l.open() <= 0 {
 		return
 	}
-	if n := o.count[l.OrderID]; n != nil {
+	if n := o.counter(l.orderID); n != nil {
 		*n++
 		return
 	}
-	n := 1
-	o.count[l.OrderID] = &n
+	n := new(int)
+	*n = 1
+	o.count[l.orderID] = n
+	o.last, o.lastN = l.orderID, n
 	o.stale = true
 }
 
-func (o *openOrders) remove(l *backorder.Line) {
-	if openQty(l) <= 0 {
+func (o *openOrders) remove(l *lineBox) {
+	if l.open() <= 0 {
 		return
 	}
-	if n := o.count[l.OrderID]; n != nil && *n > 1 {
+	if n := o.counter(l.orderID); n != nil && *n > 1 {
 		*n--
 		return
 	}
-	delete(o.count, l.OrderID)
+	delete(o.count, l.orderID)
+	if o.last == l.orderID {
+		o.lastN = nil
+	}
 	o.stale = true
 }
 
-func (o *openOrders) replace(old, l *backorder.Line) {
-	if old.OrderID == l.OrderID && (openQty(old) > 0) == (openQty(l) > 0) {
+func (o *openOrders) replace(old, l *lineBox) {
+	if old.orderID == l.orderID && (old.open() > 0) == (l.open() > 0) {
 		return
 	}
 	o.remove(old)

@@ -46,8 +46,12 @@ func byLocation(p backorder.StockPosition, loc string) int {
 func find(g []backorder.StockPosition, loc string) (int, bool) {
 	if len(g) <= 8 {
 		for i := range g {
-			if l := g[i].Location; l >= loc {
-				return i, l == loc
+			// Equality first: one comparison for the location sought,
+			// where an ordering and then an equality test made two.
+			if l := g[i].Location; l == loc {
+				return i, true
+			} else if l > loc {
+				return i, false
 			}
 		}
 		return len(g), false

@@ -13,23 +13,26 @@ import (
 // halved the map work of placing an order (a second map of every open line
 // cost a lookup, an insertion and its growth per line).
 //
-// A row is a value; the line and entries it points to are never modified
-// in place, like every stored value.
+// The row, its line box and its home entry box are changed in place by
+// lineTable.write, which keeps their old contents for undo; entries other
+// than the home's are never modified in place.
 type lineRow struct {
 	// line is the line, or nil when only book entries are stored under its
 	// id (the BookTx contract does not require the line to exist).
-	line *backorder.Line
+	line *lineBox
 	// entry is the first book entry, nearly always the only one, under the
 	// line's own SKU; more holds entries under other SKUs. Either may be
 	// nil while the other is not.
 	entry *backorder.BookEntry
 	more  *[]*backorder.BookEntry
-	// slot is free room for a book entry beside the line (see
-	// openLineBox), or nil. Only this row points to it: an entry is
-	// stored there at most once, by the write that replaces this row
-	// with one whose slot is nil. (A rolled-back write leaves it free
-	// again: nothing else points to what it wrote there.)
-	slot *backorder.BookEntry
+	// home is the row's room for its first entry (see openLineBox), or
+	// nil; entry is &home.entry, or another box, or nil (the room free).
+	// An entry written there is written in place.
+	home *entryBox
+	// homeTx is the transaction (lineTable.tx) that last stored or
+	// removed the entry in home: while it runs, the entry there may be
+	// what an undo record refers to.
+	homeTx uint64
 }
 
 // empty reports whether the row holds nothing, and is deleted.
@@ -47,6 +50,18 @@ func (r lineRow) entries(fn func(*backorder.BookEntry)) {
 			fn(e)
 		}
 	}
+}
+
+// inMore reports whether the row has an entry under sku in more.
+func (r lineRow) inMore(sku string) bool {
+	if r.more != nil {
+		for _, x := range *r.more {
+			if x.SKU == sku {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // withEntry returns the row with its entry under sku replaced by e, or
@@ -84,7 +99,7 @@ func (r lineRow) withEntry(sku string, e *backorder.BookEntry) lineRow {
 }
 
 // lineIndex maintains an index of lines over the rows.
-type lineIndex struct{ ix index[*backorder.Line] }
+type lineIndex struct{ ix index[*lineBox] }
 
 func (l lineIndex) add(r lineRow) {
 	if r.line != nil {
@@ -98,6 +113,9 @@ func (l lineIndex) remove(r lineRow) {
 	}
 }
 
+// replace is given, for a line written in place, a copy of its old
+// value as old.line (see lineTable.write), so that the same box in both
+// means the line did not change.
 func (l lineIndex) replace(old, r lineRow) {
 	switch {
 	case old.line == r.line: // a change to the row's entries
@@ -110,8 +128,19 @@ func (l lineIndex) replace(old, r lineRow) {
 	}
 }
 
+// rewritten is replace: a line written in place is old.line's copy.
+func (l lineIndex) rewritten(old, r lineRow) { l.replace(old, r) }
+
+// entryIx is an index of book entries.
+type entryIx interface {
+	index[*backorder.BookEntry]
+	// update is replace for an entry written in place: old is a copy of
+	// its old value, and the index holds e already.
+	update(old, e *backorder.BookEntry)
+}
+
 // entryIndex maintains an index of book entries over the rows.
-type entryIndex struct{ ix index[*backorder.BookEntry] }
+type entryIndex struct{ ix entryIx }
 
 func (x entryIndex) add(r lineRow)    { r.entries(x.ix.add) }
 func (x entryIndex) remove(r lineRow) { r.entries(x.ix.remove) }
@@ -135,4 +164,37 @@ func (x entryIndex) replace(old, r lineRow) {
 	}
 	x.remove(old)
 	x.add(r)
+}
+
+// rewritten is replace for the row's first entry written in place (see
+// lineTable.write): old.entry is a copy of its old value, or nil if there
+// was none.
+func (x entryIndex) rewritten(old, r lineRow) {
+	switch {
+	case old.entry == nil:
+		x.ix.add(r.entry)
+	case sameEntryKeys(old.entry, r.entry):
+		// The index holds r.entry already, where it was: a shipment
+		// committing a line's stock changes none of its keys.
+	default:
+		x.ix.update(old.entry, r.entry)
+	}
+}
+
+// sameEntryKeys reports whether a and b are kept in the same places by
+// every entry index (init's waiting, holders and customers): the same SKU,
+// line and Seq, waiting or not alike, the same customer, and the same
+// locations held in the same order (a sufficient test, cheaper than
+// building each index's keys).
+func sameEntryKeys(a, b *backorder.BookEntry) bool {
+	if a.SKU != b.SKU || a.LineID != b.LineID || a.Seq != b.Seq || (a.Backordered > 0) != (b.Backordered > 0) ||
+		a.Customer != b.Customer || len(a.Allocations) != len(b.Allocations) {
+		return false
+	}
+	for i := range a.Allocations {
+		if p, q := &a.Allocations[i], &b.Allocations[i]; p.Location != q.Location || (p.Qty > 0) != (q.Qty > 0) {
+			return false
+		}
+	}
+	return true
 }

@@ -119,6 +119,21 @@ func (ix *seqIndex[G]) replace(old, e *backorder.BookEntry) {
 	}
 }
 
+// update is replace for an entry written in place, which the index holds
+// already: it moves only if its groups or its place changed (a shipment
+// committing a line's stock changes neither, and costs no search).
+func (ix *seqIndex[G]) update(old, e *backorder.BookEntry) {
+	if old.Seq == e.Seq {
+		ix.buf = ix.keys(old, ix.buf[:0])
+		ix.buf2 = ix.keys(e, ix.buf2[:0])
+		if slices.Equal(ix.buf, ix.buf2) {
+			return
+		}
+	}
+	ix.remove(old)
+	ix.add(e)
+}
+
 // group returns the sorted items of group g. The slice is the index's own.
 func (ix *seqIndex[G]) group(g G) []seqItem {
 	if p := ix.groups[g]; p != nil {

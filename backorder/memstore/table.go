@@ -251,6 +251,18 @@ func (ix *setIndex[G, K, V]) replace(old, v V) {
 	ix.add(v)
 }
 
+// update is replace for a value written in place, which the index holds
+// already: it moves only if its group or key changed.
+func (ix *setIndex[G, K, V]) update(old, v V) {
+	g0, ok0 := ix.group(old)
+	g1, ok1 := ix.group(v)
+	if ok0 == ok1 && (!ok0 || g0 == g1 && ix.key(old) == ix.key(v)) {
+		return
+	}
+	ix.remove(old)
+	ix.add(v)
+}
+
 // sorted returns group g's values sorted by cmp, in a new slice.
 func (ix *setIndex[G, K, V]) sorted(g G, cmp func(a, b V) int) []V {
 	m := ix.groups[g]

@@ -23,6 +23,7 @@ var (
 	_ backorder.Tx            = (*tx)(nil)
 	_ backorder.AppendTx      = (*tx)(nil)
 	_ backorder.AppendOrderTx = (*tx)(nil)
+	_ backorder.ExistsTx      = (*tx)(nil)
 )
 
 // readable reports whether the transaction may still be used.
@@ -235,9 +236,10 @@ func (t *tx) appendOrder(dst []backorder.Line, id uuid.UUID) (backorder.Order, e
 	// one per line.
 	n := 0
 	for _, lid := range rec.lines {
-		l := t.s.lines.rows[lid].line
-		o.Lines = append(o.Lines, *l)
-		n += len(l.Allocations) + len(l.Committed)
+		b := t.s.lines.row(lid).line // every id listed has its line
+		o.Lines = append(o.Lines, backorder.Line{})
+		b.get(&o.Lines[len(o.Lines)-1])
+		n += len(b.alloc) + len(b.committed)
 	}
 	var qs []backorder.LocQty
 	if n > 0 {
@@ -270,15 +272,19 @@ func (t *tx) PutOrder(o backorder.Order) error {
 	} else {
 		ids = make([]uuid.UUID, 0, len(o.Lines))
 	}
-	// The lines are copied into one block, with room for their first
-	// allocations beside them, and the open lines' into another, with
+	// The new lines are copied into one block, with room for their first
+	// allocations beside them, and the new open lines' into another, with
 	// room for their book entries too (see openLineBox): storing an order
 	// is a few allocations, not three per line. A block lives as long as
-	// any line or entry in it is stored.
-	nOpen := 0
+	// any line or entry in it is stored. A line already stored is written
+	// over in its own box (its room in the blocks, rarely needed, is not
+	// looked for beforehand).
+	nOpen, nClosed := 0, 0
 	for i := range o.Lines {
 		if openQty(&o.Lines[i]) > 0 {
 			nOpen++
+		} else {
+			nClosed++
 		}
 	}
 	var open []openLineBox
@@ -286,31 +292,29 @@ func (t *tx) PutOrder(o backorder.Order) error {
 	if nOpen > 0 {
 		open = make([]openLineBox, nOpen)
 	}
-	if nOpen < len(o.Lines) {
-		closed = make([]lineBox, len(o.Lines)-nOpen)
+	if nClosed > 0 {
+		closed = make([]lineBox, nClosed)
 	}
 	for i := range o.Lines {
-		var l *backorder.Line
-		var slot *backorder.BookEntry
-		if openQty(&o.Lines[i]) > 0 {
-			b := &open[0]
-			open = open[1:]
-			l, slot = b.line.set(&o.Lines[i]), &b.entry
-		} else {
-			l = closed[0].set(&o.Lines[i])
-			closed = closed[1:]
+		l := &o.Lines[i]
+		if l.OrderID != o.ID {
+			// The caller's line is not changed: a copy takes the id.
+			c := *l
+			c.OrderID = o.ID
+			l = &c
 		}
-		l.OrderID = o.ID
-		old, ok := t.s.lines.rows[l.ID]
-		if old.line == nil || old.line.OrderID != o.ID {
-			if old.line != nil {
-				t.detach(old.line.OrderID, l.ID)
+		p := t.s.lines.row(l.ID)
+		var r lineRow
+		if p != nil {
+			r = *p
+		}
+		if r.line == nil || r.line.orderID != o.ID {
+			if r.line != nil {
+				t.detach(r.line.orderID, l.ID)
 			}
 			ids = append(ids, l.ID)
 		}
-		r := old
-		r.line, r.slot = l, slot
-		t.s.lines.putOver(l.ID, r, old, ok)
+		open, closed = t.putOrderLine(l, p, r, open, closed)
 	}
 	h := o.Header()
 	h.Charges = slices.Clone(h.Charges)
@@ -318,75 +322,55 @@ func (t *tx) PutOrder(o backorder.Order) error {
 	return nil
 }
 
-// lineBox is a stored line with room for its first LocQty values, so that
-// a line held at one location (with or without a shipment on it) is one
-// allocation.
-type lineBox struct {
-	line backorder.Line
-	qs   [2]backorder.LocQty
-}
-
-// set copies l into the box and returns the stored line.
-func (b *lineBox) set(l *backorder.Line) *backorder.Line {
-	b.line = *l
-	rest := b.qs[:0:len(b.qs)]
-	b.line.Allocations, rest = carve(rest, l.Allocations)
-	b.line.Committed, _ = carve(rest, l.Committed)
-	return &b.line
+// putOrderLine stores l, one of an order's lines, over the row p (nil for
+// none) holding r: in the line's own box when it has one, and otherwise in
+// the first box of open or closed, which it returns without it.
+func (t *tx) putOrderLine(l *backorder.Line, p *lineRow, r lineRow, open []openLineBox, closed []lineBox) ([]openLineBox, []lineBox) {
+	switch {
+	case openQty(l) > 0:
+		if r.line != nil {
+			t.s.lines.write(l.ID, p, r, l, nil)
+			return open[1:], closed // its room in the block stays unused
+		}
+		b := &open[0]
+		b.line.set(l)
+		r.line = &b.line
+		if r.home == nil {
+			r.home = &b.entry
+		}
+		open = open[1:]
+	default:
+		if r.line != nil {
+			t.s.lines.write(l.ID, p, r, l, nil)
+			return open, closed[1:]
+		}
+		closed[0].set(l)
+		r.line, closed = &closed[0], closed[1:]
+	}
+	t.s.lines.write(l.ID, p, r, nil, nil)
+	return open, closed
 }
 
 // openLineBox is a stored open line with room for its book entry: the
 // engine keeps a book entry for every open line and writes it with the
 // line, so storing both is one allocation instead of two. The row that
-// stores the line points to the free entry (lineRow.slot) until an entry
-// is stored there (see setBeside).
+// stores the line keeps the room as its home (lineRow.home).
 type openLineBox struct {
 	line  lineBox
-	entry backorder.BookEntry
+	entry entryBox
 }
 
-// boxLine copies l into new memory for storing, and returns the stored
-// line and, for an open line, the free room for its book entry. A line
-// that holds nothing anywhere (a shipped or cancelled one) is stored
-// without room for LocQty values.
-func boxLine(l *backorder.Line) (*backorder.Line, *backorder.BookEntry) {
+// newLineBox copies l into new memory for storing and returns it, and, for
+// an open line, room for its book entry.
+func newLineBox(l *backorder.Line) (*lineBox, *entryBox) {
 	if openQty(l) > 0 {
 		b := new(openLineBox)
-		return b.line.set(l), &b.entry
+		b.line.set(l)
+		return &b.line, &b.entry
 	}
-	if len(l.Allocations) == 0 && len(l.Committed) == 0 {
-		c := new(backorder.Line)
-		*c = *l
-		c.Allocations, _ = carve(nil, l.Allocations) // nil or empty, as given,
-		c.Committed, _ = carve(nil, l.Committed)     // in no memory of its own
-		return c, nil
-	}
-	return new(lineBox).set(l), nil
-}
-
-// setBeside copies e into dst, the room beside the stored line l, and
-// returns the stored entry. Its LocQty slices are l's where they are
-// equal, as the engine keeps them: stored values are never modified, so
-// they can be shared, and the room needs none of its own.
-func setBeside(dst, e *backorder.BookEntry, l *backorder.Line) *backorder.BookEntry {
-	*dst = *e
-	dst.Allocations = shareQty(e.Allocations, l)
-	dst.Committed = shareQty(e.Committed, l)
-	return dst
-}
-
-// shareQty returns a stored copy of src: one of l's stored slices when it
-// holds the same values, or new memory.
-func shareQty(src []backorder.LocQty, l *backorder.Line) []backorder.LocQty {
-	if len(src) > 0 && l != nil {
-		for _, stored := range [2][]backorder.LocQty{l.Allocations, l.Committed} {
-			if slices.Equal(src, stored) {
-				return slices.Clip(stored)
-			}
-		}
-	}
-	cp, _ := carve(nil, src)
-	return cp
+	b := new(lineBox)
+	b.set(l)
+	return b, nil
 }
 
 // entryBox is a stored book entry with room for its first LocQty values.
@@ -395,13 +379,12 @@ type entryBox struct {
 	qs    [2]backorder.LocQty
 }
 
-// set copies e into the box and returns the stored entry.
-func (b *entryBox) set(e *backorder.BookEntry) *backorder.BookEntry {
+// set copies e into the box.
+func (b *entryBox) set(e *backorder.BookEntry) {
 	b.entry = *e
 	rest := b.qs[:0:len(b.qs)]
 	b.entry.Allocations, rest = carve(rest, e.Allocations)
 	b.entry.Committed, _ = carve(rest, e.Committed)
-	return &b.entry
 }
 
 // carve copies src into buf's spare capacity when it fits (into new memory
@@ -449,11 +432,30 @@ func (t *tx) Line(id uuid.UUID) (backorder.Line, error) {
 	if err := t.readable(); err != nil {
 		return backorder.Line{}, err
 	}
-	l := t.s.lines.rows[id].line
-	if l == nil {
+	b := t.s.lines.get(id).line
+	if b == nil {
 		return backorder.Line{}, notFoundID("line", id)
 	}
+	var l backorder.Line
+	b.get(&l)
 	return l.Clone(), nil
+}
+
+// OrderExists implements backorder.ExistsTx.
+func (t *tx) OrderExists(id uuid.UUID) (bool, error) {
+	if err := t.readable(); err != nil {
+		return false, err
+	}
+	_, ok := t.s.orders.rows[id]
+	return ok, nil
+}
+
+// LineExists implements backorder.ExistsTx.
+func (t *tx) LineExists(id uuid.UUID) (bool, error) {
+	if err := t.readable(); err != nil {
+		return false, err
+	}
+	return t.s.lines.get(id).line != nil, nil
 }
 
 // PutLine implements backorder.OrderTx. A line the order does not have yet
@@ -466,16 +468,29 @@ func (t *tx) PutLine(l backorder.Line) error {
 	if !ok {
 		return notFoundID("order", l.OrderID)
 	}
-	old, had := t.s.lines.rows[l.ID]
-	if old.line == nil || old.line.OrderID != l.OrderID {
-		if old.line != nil {
-			t.detach(old.line.OrderID, l.ID)
+	p := t.s.lines.row(l.ID)
+	var r lineRow
+	if p != nil {
+		r = *p
+	}
+	if r.line == nil || r.line.orderID != l.OrderID {
+		if r.line != nil {
+			t.detach(r.line.orderID, l.ID)
 		}
 		t.s.orders.put(l.OrderID, &orderRec{header: rec.header, lines: append(slices.Clip(rec.lines), l.ID)})
 	}
-	r := old
-	r.line, r.slot = boxLine(&l)
-	t.s.lines.putOver(l.ID, r, old, had)
+	if r.line != nil {
+		// Over the stored line, in its box: a new box per write was most
+		// of what shipping an order allocated.
+		t.s.lines.write(l.ID, p, r, &l, nil)
+		return nil
+	}
+	var home *entryBox
+	r.line, home = newLineBox(&l)
+	if r.home == nil {
+		r.home = home
+	}
+	t.s.lines.write(l.ID, p, r, nil, nil)
 	return nil
 }
 
@@ -501,7 +516,7 @@ func (t *tx) Holders(sku, location string) ([]backorder.BookEntry, error) {
 	if err := t.readable(); err != nil {
 		return nil, err
 	}
-	return appendEntries(nil, t.s.holders.group(skuLoc{sku, location})), nil
+	return appendEntries(nil, t.s.holders.group(sku, location)), nil
 }
 
 // CustomerBook implements backorder.BookTx.
@@ -567,30 +582,33 @@ func (t *tx) PutBookEntry(e backorder.BookEntry) error {
 	if err := t.writable(); err != nil {
 		return err
 	}
-	old, had := t.s.lines.rows[e.LineID]
-	var r lineRow
-	if e.Open() {
-		// Into the room beside the line when it is free (see openLineBox).
-		var stored *backorder.BookEntry
-		if old.slot != nil {
-			stored = setBeside(old.slot, &e, old.line)
-		} else {
-			stored = new(entryBox).set(&e)
-		}
-		r = old.withEntry(e.SKU, stored)
-		r.slot = nil
-	} else {
-		if !had {
-			return nil
-		}
-		r = old.withEntry(e.SKU, nil)
+	p := t.s.lines.row(e.LineID)
+	var old lineRow
+	if p != nil {
+		old = *p
 	}
 	switch {
-	case r == old: // deleting an entry that is not there
-	case r.empty():
-		t.s.lines.del(e.LineID)
+	case !e.Open():
+		if p == nil {
+			return nil
+		}
+		if r := old.withEntry(e.SKU, nil); r != old { // else not there
+			t.s.lines.write(e.LineID, p, r, nil, nil)
+		}
+	case old.home != nil && (old.entry == &old.home.entry && old.entry.SKU == e.SKU ||
+		old.entry == nil && !old.inMore(e.SKU)):
+		// Into the row's home, in place (see openLineBox).
+		r := old
+		r.entry = &old.home.entry
+		t.s.lines.write(e.LineID, p, r, nil, &e)
 	default:
-		t.s.lines.putOver(e.LineID, r, old, had)
+		b := new(entryBox)
+		b.set(&e)
+		r := old.withEntry(e.SKU, &b.entry)
+		if r.home == nil && r.entry == &b.entry {
+			r.home = b
+		}
+		t.s.lines.write(e.LineID, p, r, nil, nil)
 	}
 	return nil
 }
@@ -628,7 +646,14 @@ func (t *tx) PutShipment(sh backorder.Shipment) error {
 	if err := t.writable(); err != nil {
 		return err
 	}
-	sh = sh.Clone()
+	// A shipment's lines rarely change once it is created (confirming it
+	// changes its status): lines equal to the stored ones share their
+	// memory, which is never modified, instead of being copied again.
+	if old, ok := t.s.shipments.rows[sh.ID]; ok && slices.Equal(old.Lines, sh.Lines) && (old.Lines == nil) == (sh.Lines == nil) {
+		sh.Lines = old.Lines
+	} else {
+		sh = sh.Clone()
+	}
 	t.s.shipments.put(sh.ID, &sh)
 	return nil
 }

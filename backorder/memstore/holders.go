@@ -1,0 +1,158 @@
+package memstore
+
+import (
+	"slices"
+
+	"github.com/backorderkit/backorderkit/backorder"
+)
+
+// holderIndex groups book entries by SKU and by each location where they
+// hold stock, each group sorted by Seq then line id, as a seqIndex keyed
+// by (SKU, location) would. It finds a SKU's groups with one lookup of
+// the SKU, and the location's among them (a SKU is stocked at a few) one
+// by one: hashing a pair of strings cost as much as the rest of writing
+// an entry into the index.
+type holderIndex struct {
+	skus map[string]*[]locItems
+}
+
+// locItems is the group of one location.
+type locItems struct {
+	loc   string
+	items []seqItem
+}
+
+func newHolderIndex() *holderIndex { return &holderIndex{skus: make(map[string]*[]locItems)} }
+
+// held calls fn for each location where e holds stock, once each (as the
+// seqIndex keys did: a location listed twice in a row counts once).
+func held(e *backorder.BookEntry, fn func(loc string)) {
+	for i, a := range e.Allocations {
+		if a.Qty > 0 && (i == 0 || a.Location != e.Allocations[i-1].Location) {
+			fn(a.Location)
+		}
+	}
+}
+
+// groupOf returns the items of (sku, loc), creating the group if create
+// says so, or nil.
+func (ix *holderIndex) groupOf(sku, loc string, create bool) *locItems {
+	p := ix.skus[sku]
+	if p == nil {
+		if !create {
+			return nil
+		}
+		p = new([]locItems)
+		ix.skus[sku] = p
+	}
+	for i := range *p {
+		if (*p)[i].loc == loc {
+			return &(*p)[i]
+		}
+	}
+	if !create {
+		return nil
+	}
+	*p = append(*p, locItems{loc: loc})
+	return &(*p)[len(*p)-1]
+}
+
+// drop deletes the empty group of (sku, loc).
+func (ix *holderIndex) drop(sku, loc string) {
+	p := ix.skus[sku]
+	if p == nil {
+		return
+	}
+	for i := range *p {
+		if (*p)[i].loc == loc {
+			*p = slices.Delete(*p, i, i+1)
+			break
+		}
+	}
+	if len(*p) == 0 {
+		delete(ix.skus, sku)
+	}
+}
+
+func (ix *holderIndex) add(e *backorder.BookEntry) {
+	it := itemOf(e)
+	held(e, func(loc string) {
+		g := ix.groupOf(e.SKU, loc, true)
+		// Appends dominate: sequence numbers rise over time.
+		if n := len(g.items); n == 0 || compareItems(g.items[n-1], it) < 0 {
+			g.items = append(g.items, it)
+			return
+		}
+		i, _ := search(g.items, it)
+		g.items = slices.Insert(g.items, i, it)
+	})
+}
+
+func (ix *holderIndex) remove(e *backorder.BookEntry) {
+	it := itemOf(e)
+	held(e, func(loc string) {
+		g := ix.groupOf(e.SKU, loc, false)
+		if g == nil {
+			return
+		}
+		i, found := search(g.items, it)
+		if !found {
+			return
+		}
+		if len(g.items) == 1 {
+			ix.drop(e.SKU, loc)
+			return
+		}
+		g.items = removeAt(g.items, i)
+	})
+}
+
+// sameHeld reports whether a and b are in the same groups.
+func sameHeld(a, b *backorder.BookEntry) bool {
+	if a.SKU != b.SKU || len(a.Allocations) != len(b.Allocations) {
+		return false
+	}
+	for i := range a.Allocations {
+		if p, q := &a.Allocations[i], &b.Allocations[i]; p.Location != q.Location || (p.Qty > 0) != (q.Qty > 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// replace swaps old for e where they belong to the same groups at the same
+// place, which is the common case of an update, and otherwise moves it.
+func (ix *holderIndex) replace(old, e *backorder.BookEntry) {
+	it := itemOf(e)
+	if !sameHeld(old, e) || compareItems(itemOf(old), it) != 0 {
+		ix.remove(old)
+		ix.add(e)
+		return
+	}
+	held(e, func(loc string) {
+		if g := ix.groupOf(e.SKU, loc, false); g != nil {
+			if i, found := search(g.items, it); found {
+				g.items[i] = it
+			}
+		}
+	})
+}
+
+// update is replace for an entry written in place, which the index holds
+// already: it moves only if its groups or its place changed.
+func (ix *holderIndex) update(old, e *backorder.BookEntry) {
+	if old.Seq == e.Seq && sameHeld(old, e) {
+		return
+	}
+	ix.remove(old)
+	ix.add(e)
+}
+
+// group returns the sorted items of (sku, loc). The slice is the index's
+// own.
+func (ix *holderIndex) group(sku, loc string) []seqItem {
+	if g := ix.groupOf(sku, loc, false); g != nil {
+		return g.items
+	}
+	return nil
+}

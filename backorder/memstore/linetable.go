@@ -1,0 +1,219 @@
+package memstore
+
+import (
+	"github.com/google/uuid"
+
+	"github.com/backorderkit/backorderkit/backorder"
+)
+
+// lineTable holds the lineRows by line id. Unlike a table, it keeps each
+// row behind a pointer and changes it in place, and it writes a stored
+// line or book entry over the old one in the room the row already has
+// (lineBox, entryBox), keeping the old value in the undo record:
+//
+//   - a write to a stored line or entry is one map lookup, where a row
+//     stored as a map value cost a lookup and an assignment, and the
+//     map's slots are a third of the size, so growing it moves less;
+//   - shipping or confirming a line rewrote it into a new box (640 bytes)
+//     every time, most of what a shipment allocated.
+//
+// What a row points to changes only through write and undoLast, which keep
+// the indexes in step: an index sees the old value (a copy, when the write
+// is in place) and the new one.
+type lineTable struct {
+	rows    *idMap
+	indexes []rowIndex
+	changes []lineChange
+	// lineSnaps and entrySnaps are the old contents of the boxes written
+	// in place, in the order of the changes that wrote them. Each is a
+	// copy of its own: its slices are in its own room, not the box's.
+	lineSnaps  []lineBox
+	entrySnaps []entryBox
+	log        *[]undoer
+	// tx numbers the transactions, to tell a row's home entry box that a
+	// change of the running one refers to (lineRow.homeTx).
+	tx uint64
+	// slab is where new rows are carved from, a chunk at a time: one
+	// allocation per line stored was a large part of storing an order.
+	slab []lineRow
+}
+
+// lineChange is the state of one row before a write: its old value,
+// whether it was stored at all, and whether the write changed its line or
+// its home entry in place (their old contents are then the last of
+// lineSnaps and entrySnaps).
+type lineChange struct {
+	key                 uuid.UUID
+	row                 *lineRow
+	old                 lineRow
+	had                 bool
+	lineSnap, entrySnap bool
+}
+
+// rowChunk is how many rows a slab chunk holds.
+const rowChunk = 256
+
+// rowIndex is an index kept in step with a lineTable's rows.
+type rowIndex interface {
+	index[lineRow]
+	// rewritten is replace for a write of r.entry in place: old.entry is
+	// a copy of its old value, and the index holds r.entry already.
+	rewritten(old, r lineRow)
+}
+
+func newLineTable(log *[]undoer, indexes ...rowIndex) *lineTable {
+	return &lineTable{rows: newIDMap(), indexes: indexes, log: log, tx: 1}
+}
+
+// get returns the row stored at k, or the zero row.
+func (t *lineTable) get(k uuid.UUID) lineRow {
+	if p := t.rows.get(k); p != nil {
+		return *p
+	}
+	return lineRow{}
+}
+
+// row returns the row stored at k, or nil.
+func (t *lineTable) row(k uuid.UUID) *lineRow { return t.rows.get(k) }
+
+// write stores v at k, where p is what t.row(k) returned (nil for none), and
+// deletes the row if v is empty. A non-nil line is copied into v.line,
+// which must be the row's line box already; a non-nil entry is copied
+// into v.home, and v.entry must be &v.home.entry.
+func (t *lineTable) write(k uuid.UUID, p *lineRow, v lineRow, line *backorder.Line, entry *backorder.BookEntry) {
+	var old lineRow
+	had := p != nil
+	if had {
+		old = *p
+	}
+	seen := old // the old value as the indexes know it
+	lineSnap, entrySnap := false, false
+	if line != nil {
+		// The old line is kept (undo needs it, and so do the indexes, as
+		// the old value, during this write).
+		t.lineSnaps = append(t.lineSnaps, *v.line)
+		sn := &t.lineSnaps[len(t.lineSnaps)-1]
+		sn.alloc = repoint(sn.alloc, &v.line.qs, &sn.qs)
+		sn.committed = repoint(sn.committed, &v.line.qs, &sn.qs)
+		seen.line, lineSnap = sn, true
+		v.line.set(line)
+	}
+	if entry != nil {
+		// The old entry is kept when a change of this transaction refers
+		// to it: it is the row's entry, or was since the transaction
+		// began. Room that nothing refers to (a line's first entry, most
+		// often) is written over as it is.
+		if old.entry == &v.home.entry || old.homeTx == t.tx {
+			t.entrySnaps = append(t.entrySnaps, *v.home)
+			sn := &t.entrySnaps[len(t.entrySnaps)-1]
+			sn.entry.Allocations = repoint(sn.entry.Allocations, &v.home.qs, &sn.qs)
+			sn.entry.Committed = repoint(sn.entry.Committed, &v.home.qs, &sn.qs)
+			if old.entry == &v.home.entry {
+				seen.entry = &sn.entry
+			}
+			entrySnap = true
+		}
+		v.home.set(entry)
+	}
+	if v.home != nil && (v.entry == &v.home.entry || old.entry == &v.home.entry) {
+		v.homeTx = t.tx
+	}
+	if p == nil {
+		if len(t.slab) == 0 {
+			t.slab = make([]lineRow, rowChunk)
+		}
+		p, t.slab = &t.slab[0], t.slab[1:]
+	}
+	t.changes = append(t.changes, lineChange{key: k, row: p, old: old, had: had, lineSnap: lineSnap, entrySnap: entrySnap})
+	*t.log = append(*t.log, t)
+	*p = v
+	switch {
+	case v.empty():
+		for _, ix := range t.indexes {
+			ix.remove(seen)
+		}
+		t.rows.del(k)
+	case !had:
+		t.rows.set(k, p)
+		for _, ix := range t.indexes {
+			ix.add(v)
+		}
+	case seen.entry != old.entry:
+		for _, ix := range t.indexes {
+			ix.rewritten(seen, v)
+		}
+	default:
+		for _, ix := range t.indexes {
+			ix.replace(seen, v)
+		}
+	}
+}
+
+// repoint returns s, or, if s is in from, the same part of to.
+func repoint(s []backorder.LocQty, from, to *[2]backorder.LocQty) []backorder.LocQty {
+	if len(s) > 0 {
+		for k := range from {
+			if &s[0] == &from[k] {
+				return to[k : k+len(s) : k+len(s)]
+			}
+		}
+	}
+	return s
+}
+
+func (t *lineTable) undoLast() {
+	n := len(t.changes) - 1
+	c := t.changes[n]
+	t.changes[n] = lineChange{}
+	t.changes = t.changes[:n]
+	if cur := t.rows.get(c.key); cur != nil {
+		for _, ix := range t.indexes {
+			ix.remove(*cur)
+		}
+	}
+	// The boxes are set from their copies (never made to point into
+	// them: the copies' memory is the table's, reused).
+	if c.entrySnap {
+		k := len(t.entrySnaps) - 1
+		c.old.home.set(&t.entrySnaps[k].entry)
+		t.entrySnaps[k] = entryBox{}
+		t.entrySnaps = t.entrySnaps[:k]
+	}
+	if c.lineSnap {
+		k := len(t.lineSnaps) - 1
+		c.old.line.setBox(&t.lineSnaps[k])
+		t.lineSnaps[k] = lineBox{}
+		t.lineSnaps = t.lineSnaps[:k]
+	}
+	*c.row = c.old
+	if !c.had {
+		t.rows.del(c.key)
+		return
+	}
+	t.rows.set(c.key, c.row)
+	for _, ix := range t.indexes {
+		ix.add(c.old)
+	}
+}
+
+func (t *lineTable) forget() {
+	t.tx++
+	clear(t.changes)
+	t.changes = t.changes[:0]
+	t.lineSnaps = resetSnaps(t.lineSnaps)
+	t.entrySnaps = resetSnaps(t.entrySnaps)
+}
+
+// keepSnaps is the most copies a lineTable keeps room for between
+// transactions: a transaction that wrote more leaves the room to the
+// garbage collector.
+const keepSnaps = 1 << 10
+
+// resetSnaps empties s for the next transaction.
+func resetSnaps[T any](s []T) []T {
+	if cap(s) > keepSnaps {
+		return nil
+	}
+	clear(s)
+	return s[:0]
+}
