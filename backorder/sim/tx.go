@@ -157,11 +157,47 @@ func (t *hookAppendTx) AppendBook(dst []backorder.BookEntry, sku string) ([]back
 	return t.app.AppendBook(dst, sku)
 }
 
+// hookMemTx is a hookAppendTx over a Tx that also offers AppendOrderTx and
+// ExistsTx, as memstore's does: it keeps them too, so that the engine takes
+// every path it takes over the bare store.
+type hookMemTx struct {
+	*hookAppendTx
+	order  backorder.AppendOrderTx
+	exists backorder.ExistsTx
+}
+
+var (
+	_ backorder.AppendOrderTx = (*hookMemTx)(nil)
+	_ backorder.ExistsTx      = (*hookMemTx)(nil)
+)
+
+func (t *hookMemTx) AppendOrder(dst []backorder.Line, id uuid.UUID) (backorder.Order, error) {
+	t.c()
+	return t.order.AppendOrder(dst, id)
+}
+
+func (t *hookMemTx) OrderExists(id uuid.UUID) (bool, error) {
+	t.c()
+	return t.exists.OrderExists(id)
+}
+
+func (t *hookMemTx) LineExists(id uuid.UUID) (bool, error) {
+	t.c()
+	return t.exists.LineExists(id)
+}
+
 // hook wraps tx in a hookTx, keeping its optional capabilities.
 func hook(tx backorder.Tx, call func(), write func(touched)) backorder.Tx {
 	h := &hookTx{Tx: tx, call: call, write: write}
-	if a, ok := tx.(backorder.AppendTx); ok {
-		return &hookAppendTx{hookTx: h, app: a}
+	a, ok := tx.(backorder.AppendTx)
+	if !ok {
+		return h
 	}
-	return h
+	ha := &hookAppendTx{hookTx: h, app: a}
+	o, okOrder := tx.(backorder.AppendOrderTx)
+	e, okExists := tx.(backorder.ExistsTx)
+	if okOrder && okExists {
+		return &hookMemTx{hookAppendTx: ha, order: o, exists: e}
+	}
+	return ha
 }
