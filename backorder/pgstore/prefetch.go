@@ -276,22 +276,3 @@ func eachRow(scan func(pgx.Rows) error) func(pgx.Rows) error {
 		return rows.Err()
 	}
 }
-
-// keyedDocs returns a rows callback for rows of a key and a document: it
-// decodes each document (what names it in errors) and hands it to add
-// with its key.
-func keyedDocs[K, T any](what string, add func(K, T)) func(pgx.Rows) error {
-	return eachRow(func(rows pgx.Rows) error {
-		var k K
-		var doc []byte
-		if err := rows.Scan(&k, &doc); err != nil {
-			return err
-		}
-		var v T
-		if err := decodeDoc(what, doc, &v); err != nil {
-			return err
-		}
-		add(k, v)
-		return nil
-	})
-}

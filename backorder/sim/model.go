@@ -445,15 +445,6 @@ func (m *model) order(id uuid.UUID) (backorder.Order, bool) {
 	return out, true
 }
 
-// lineOf returns a line and its order.
-func (m *model) lineOf(id uuid.UUID) (*backorder.Line, *mOrder) {
-	l := m.lines[id]
-	if l == nil {
-		return nil, nil
-	}
-	return l, m.orders[l.OrderID]
-}
-
 func (m *model) linePolicy(o *mOrder, l *backorder.Line) backorder.ShipPolicy {
 	if l.ShipPolicy != "" {
 		return l.ShipPolicy

@@ -299,14 +299,6 @@ func byCommand(evs []backorder.Event) [][]string {
 	return out
 }
 
-func zeroSeqs(evs []backorder.Event) []backorder.Event {
-	out := slices.Clone(evs)
-	for i := range out {
-		out[i].Seq = 0
-	}
-	return out
-}
-
 // Shrink returns the shortest history it finds, within budget, that still
 // fails with a divergence of the same signature (what: the kind of
 // difference after the kind of operation, as Divergence.Signature returns):
