@@ -169,7 +169,7 @@ func (w *work) bill(shipmentID uuid.UUID) (Invoice, error) {
 	// Lines changed earlier in this operation (a confirmation) count as
 	// they are now.
 	for i := range o.Lines {
-		if l, ok := w.lines.get(o.Lines[i].ID); ok {
+		if l, ok := w.heldLine(o.Lines[i].ID); ok {
 			o.Lines[i] = *l
 		}
 	}

@@ -262,9 +262,9 @@ func (w *work) placeOrder(o *Order) (PlaceResult, error) {
 	w.emit(Event{Type: OrderPlaced, OrderID: o.ID, Customer: o.Customer, Qty: total})
 	for i := range po.Lines {
 		l := &po.Lines[i]
-		// The line is written with its order: it is not in lineOrder,
-		// which lists the lines flush writes one by one.
-		w.lines.set(l.ID, l)
+		// The line is written with its order: it is not a read line,
+		// which flush writes one by one.
+		w.holdLine(l, false)
 		s := skus[i]
 		if err := w.loadBook(s); err != nil {
 			return PlaceResult{}, err

@@ -619,7 +619,7 @@ func (w *work) consolidate(o *Order, plan OrderPlan) (bool, error) {
 		}
 		// Other lines of the order may have been served by the release.
 		for i := range o.Lines {
-			if l, ok := w.lines.get(o.Lines[i].ID); ok {
+			if l, ok := w.heldLine(o.Lines[i].ID); ok {
 				o.Lines[i] = l.Clone()
 			}
 		}
@@ -669,7 +669,9 @@ func (e *Engine) ConfirmShipment(ctx context.Context, c Confirmation) (Shipment,
 			if err != nil {
 				return Shipment{}, err
 			}
-			s, err := w.sku(l.SKU)
+			// Positions and entries only: confirming changes neither
+			// book nor promises, so the item and policy are not read.
+			s, err := w.skuForStock(l.SKU)
 			if err != nil {
 				return Shipment{}, err
 			}
@@ -724,7 +726,7 @@ func (w *work) createdShipment(id uuid.UUID, field string) (Shipment, error) {
 func (w *work) completeIfDone(o *Order) {
 	for i := range o.Lines {
 		l := &o.Lines[i]
-		if wl, ok := w.lines.get(l.ID); ok {
+		if wl, ok := w.heldLine(l.ID); ok {
 			l = wl
 		}
 		if openOf(l) > 0 {

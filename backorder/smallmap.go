@@ -57,6 +57,18 @@ func (s *smallMap[K, V]) set(k K, v V) {
 	s.keys, s.vals = s.keys[:0], s.vals[:0]
 }
 
+// add sets the value at k, which s does not hold: the caller has just
+// looked it up, or knows it is new. It skips set's search for k (a second
+// search of every key per line that shipping reads).
+func (s *smallMap[K, V]) add(k K, v V) {
+	if s.m == nil && len(s.keys) < smallMapMax {
+		s.keys = append(s.keys, k)
+		s.vals = append(s.vals, v)
+		return
+	}
+	s.set(k, v)
+}
+
 // reset empties s, keeping its slices. A map it made is dropped, so that
 // the next operation, most likely a small one, searches the slices again
 // (an operation large enough to need a map makes it again, once).

@@ -9,9 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestSmallMapMatchesMap runs random sets and gets on a smallMap and on a
-// Go map, its oracle, across the size where it moves its entries to a map,
-// and after resets.
+// TestSmallMapMatchesMap runs random sets, adds (set's shortcut for a key
+// the map does not hold) and gets on a smallMap and on a Go map, its
+// oracle, across the size where it moves its entries to a map, and after
+// resets.
 func TestSmallMapMatchesMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
 	var s smallMap[uuid.UUID, int]
@@ -23,10 +24,16 @@ func TestSmallMapMatchesMap(t *testing.T) {
 		}
 		for step := range 200 {
 			k := keys[r.IntN(len(keys))]
-			if r.IntN(2) == 0 {
+			_, held := want[k]
+			switch {
+			case !held && r.IntN(3) > 0:
+				s.add(k, step)
+			case r.IntN(2) == 0:
 				s.set(k, step)
-				want[k] = step
+			default:
+				continue
 			}
+			want[k] = step
 			for _, k := range keys {
 				v, ok := s.get(k)
 				w, wok := want[k]

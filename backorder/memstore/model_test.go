@@ -445,7 +445,10 @@ var errRollback = errors.New("rollback")
 
 // runModel applies the transactions the data describe to memstore and the
 // model, comparing them after every operation and every transaction.
-func runModel(t *testing.T, data []byte) {
+func runModel(t *testing.T, data []byte) { runModelWith(t, data, (*decoder).op) }
+
+// runModelWith is runModel with the operations that pick draws.
+func runModelWith(t *testing.T, data []byte, pick func(*decoder) (string, op)) {
 	if len(data) > 1024 { // longer inputs add time, not new behaviour
 		data = data[:1024]
 	}
@@ -468,7 +471,7 @@ func runModel(t *testing.T, data []byte) {
 			}()
 			return s.Update(ctx, func(tx backorder.Tx) error {
 				for range n {
-					name, o := d.op()
+					name, o := pick(d)
 					gotErr, wantErr := o(tx, work)
 					if !errors.Is(gotErr, wantErr) || (wantErr == nil) != (gotErr == nil) {
 						failure = fmt.Errorf("tx %d: %s returned %v, want %v", txn, name, gotErr, wantErr)
@@ -509,8 +512,15 @@ func runModel(t *testing.T, data []byte) {
 // FuzzAgainstModel drives memstore and the model with the same random
 // transactions, some rolled back by an error or a panic.
 func FuzzAgainstModel(f *testing.F) {
-	r := rand.New(rand.NewPCG(7, 11))
-	for range 40 {
+	addModelSeeds(f, 40, 7, 11)
+	f.Fuzz(runModel)
+}
+
+// addModelSeeds adds n random inputs of 50 to 450 bytes, drawn from the
+// seeds, and the empty input, to a model fuzzer's corpus.
+func addModelSeeds(f *testing.F, n int, seed1, seed2 uint64) {
+	r := rand.New(rand.NewPCG(seed1, seed2))
+	for range n {
 		b := make([]byte, 50+r.IntN(400))
 		for i := range b {
 			b[i] = byte(r.Uint32())
@@ -518,5 +528,4 @@ func FuzzAgainstModel(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte{})
-	f.Fuzz(runModel)
 }

@@ -64,17 +64,6 @@ func (t *table[K, V]) putOver(k K, v V, old V, had bool) {
 	t.reindex(v)
 }
 
-// del deletes the row at k, if there is one.
-func (t *table[K, V]) del(k K) {
-	old, had := t.rows[k]
-	if !had {
-		return
-	}
-	t.record(k, old, had)
-	t.unindex(old)
-	delete(t.rows, k)
-}
-
 func (t *table[K, V]) record(k K, old V, had bool) {
 	t.changes = append(t.changes, change[K, V]{key: k, old: old, had: had})
 	*t.log = append(*t.log, t)

@@ -24,6 +24,7 @@ var (
 	_ backorder.AppendTx      = (*tx)(nil)
 	_ backorder.AppendOrderTx = (*tx)(nil)
 	_ backorder.ExistsTx      = (*tx)(nil)
+	_ backorder.LineEntryTx   = (*tx)(nil)
 )
 
 // readable reports whether the transaction may still be used.
@@ -492,6 +493,51 @@ func (t *tx) PutLine(l backorder.Line) error {
 	}
 	t.s.lines.write(l.ID, p, r, nil, nil)
 	return nil
+}
+
+// PutLineAndEntry implements backorder.LineEntryTx. A stored line of the
+// same order whose entry goes into the row's home, or whose closed entry
+// is removed from it, the common cases, is one write of the row (one
+// lookup, one undo record), as PutLine and PutBookEntry would each write
+// it; anything else is PutLine and then PutBookEntry.
+func (t *tx) PutLineAndEntry(l *backorder.Line, e *backorder.BookEntry) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	p := t.s.lines.row(l.ID)
+	if p == nil || p.line == nil || p.line.orderID != l.OrderID || e.LineID != l.ID || e.SKU != l.SKU {
+		return t.putLineThenEntry(l, e)
+	}
+	if _, ok := t.s.orders.rows[l.OrderID]; !ok {
+		return notFoundID("order", l.OrderID) // as PutLine
+	}
+	old := *p
+	if !e.Open() {
+		// A closed entry is removed (a confirmed line's, most often): as
+		// PutBookEntry does for one that is the row's first entry.
+		if old.entry == nil || old.entry.SKU != e.SKU {
+			return t.putLineThenEntry(l, e)
+		}
+		t.s.lines.write(l.ID, p, old.withEntry(e.SKU, nil), l, nil)
+		return nil
+	}
+	// PutBookEntry's condition for writing into the home in place.
+	if old.home == nil || !(old.entry == &old.home.entry && old.entry.SKU == e.SKU ||
+		old.entry == nil && !old.inMore(e.SKU)) {
+		return t.putLineThenEntry(l, e)
+	}
+	r := old
+	r.entry = &old.home.entry
+	t.s.lines.write(l.ID, p, r, l, e)
+	return nil
+}
+
+// putLineThenEntry is PutLineAndEntry the long way.
+func (t *tx) putLineThenEntry(l *backorder.Line, e *backorder.BookEntry) error {
+	if err := t.PutLine(*l); err != nil {
+		return err
+	}
+	return t.PutBookEntry(*e)
 }
 
 // Book implements backorder.BookTx.
