@@ -139,7 +139,9 @@
 // sequential scans off: a plan made while a table was small would
 // otherwise scan it, and a connection keeps its plans after the table has
 // grown. A test prepares every statement on empty and on small tables and
-// fails if any plan reads a whole table.
+// fails if any plan reads a whole table. JIT compilation is off for them
+// too: none is long enough to gain from it, and the cost of a disabled
+// scan in a plan made it compile one on every call.
 //
 // The Tx implements backorder.Prefetcher: before an operation reads, the
 // engine names what it will read (its command record, orders, locations,
