@@ -483,7 +483,7 @@ func (w *work) cancel(c Cancellation) (CancelResult, error) {
 	// Freed stock goes to the book; and a line whose backorder shrank
 	// may now fit stock that its minimum or case pack held back anywhere.
 	for _, sku := range touched {
-		if err := w.allocateAll(w.loadedSKU(sku)); err != nil {
+		if err := w.allocateAll(w.skus[sku]); err != nil {
 			return CancelResult{}, err
 		}
 	}

@@ -611,7 +611,7 @@ func (w *work) consolidate(o *Order, plan OrderPlan) (bool, error) {
 		for _, l := range locs {
 			for _, sku := range skus {
 				if released[sku][l.ID] {
-					if err := w.allocateAt(w.loadedSKU(sku), l.ID); err != nil {
+					if err := w.allocateAt(w.skus[sku], l.ID); err != nil {
 						return false, err
 					}
 				}

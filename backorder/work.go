@@ -388,11 +388,6 @@ func (w *work) fill(s *skuState) error {
 	return nil
 }
 
-// loadedSKU returns the state of a SKU the operation has loaded, or nil.
-func (w *work) loadedSKU(sku string) *skuState {
-	return w.skus[sku]
-}
-
 // position returns the SKU's position at loc for writing, creating an all
 // zero one if the store has none.
 func (s *skuState) position(loc string) *StockPosition {
