@@ -46,7 +46,7 @@ func TestStoredEventRoundTrip(t *testing.T) {
 	l := eventLog{log: &log}
 	for _, chunk := range [][]backorder.Event{evs[:2], evs[2:3], evs[3:]} {
 		in := append([]backorder.Event(nil), chunk...)
-		l.append(in)
+		require.NoError(t, l.append(in))
 	}
 	l.forget()
 	want := append([]backorder.Event(nil), evs...)
@@ -64,8 +64,10 @@ func TestStoredEventRoundTrip(t *testing.T) {
 	require.Equal(t, want[2:4], l.read(2, 2))
 
 	// A rolled-back append is forgotten, batches and all.
-	l.append([]backorder.Event{{Type: backorder.OrderCompleted, At: at.Add(time.Minute), Command: "y"}})
+	require.NoError(t, l.append([]backorder.Event{{Type: backorder.OrderCompleted, At: at.Add(time.Minute), Command: "y",
+		Reason: "with rare fields", SKU: "new-sku"}}))
 	l.undoLast()
+	require.Len(t, l.rare, 3, "the rolled-back event's rare fields are gone")
 	require.Equal(t, want, l.read(0, 100))
 	require.Equal(t, 7, l.n)
 }
@@ -83,7 +85,7 @@ func TestEventBatchesAcrossChunks(t *testing.T) {
 		for j := range evs {
 			evs[j] = backorder.Event{Type: backorder.LineAllocated, At: at.Add(time.Duration(i) * time.Second), Command: "c", Qty: int64(j)}
 		}
-		l.append(evs)
+		require.NoError(t, l.append(evs))
 		want = append(want, evs...)
 	}
 	l.forget()

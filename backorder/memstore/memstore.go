@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"math"
 	"sort"
 	"sync"
 	"time"
@@ -299,14 +300,18 @@ type eventLog struct {
 	// not once per event.
 	batches [][]eventBatch
 	nb      int
-	// marks are the lengths (events, batches) before each append of the
-	// running transaction.
+	// rare holds the rare fields of the events that have any (see
+	// storedEvent.rare), and names numbers their strings.
+	rare  []rareEventFields
+	names interner
+	// marks are the lengths (events, batches, rare) before each append of
+	// the running transaction.
 	marks []logMark
 	log   *[]undoer
 }
 
 // logMark is the length of an eventLog before an append.
-type logMark struct{ n, nb int }
+type logMark struct{ n, nb, nr int }
 
 // eventBatch is a run of events, from index first on, that share their
 // At and Command.
@@ -317,24 +322,28 @@ type eventBatch struct {
 }
 
 // storedEvent is an event as the outbox keeps it: the fields most events
-// carry, and the others behind a pointer that is nil for most events. An
-// Event is some 300 bytes, mostly empty, and the outbox keeps every event
-// ever raised: a third of the size is a third of the memory written per
-// event and of what the garbage collector scans. Seq is the event's place
-// in the log, At and Command are its batch's. Type is a code for the
-// engine's types (its name is in rare for any other); id2 holds LineID,
-// or ShipmentID for an event without a line; str holds SKU, or Customer
-// for an event without a SKU (the other, when an event has both, is in
-// rare).
+// carry, in 56 bytes without a pointer, and the others in the log's rare
+// fields. An Event is some 300 bytes, mostly empty, and the outbox keeps
+// every event ever raised: the compact form is a fifth of the memory
+// written per event, and, having no pointers (its strings are numbered by
+// the log's interner), it is memory the garbage collector never scans and
+// the write barrier never sees, however long the outbox grows. Seq is the
+// event's place in the log, At and Command are its batch's. Type is a
+// code for the engine's types (its name is in the rare fields for any
+// other); id2 holds LineID, or ShipmentID for an event without a line;
+// str holds SKU, or Customer for an event without a SKU (the other, when
+// an event has both, is in the rare fields).
 type storedEvent struct {
 	orderID  uuid.UUID
 	id2      uuid.UUID
-	str      string
-	location string
 	qty      int64
-	rare     *rareEventFields
-	typ      uint8
-	flags    uint8
+	str      uint32 // a number of the log's interner
+	location uint32 // a number of the log's interner
+	// rare is 1 + the index of the event's rare fields in eventLog.rare,
+	// or 0 for an event that has none.
+	rare  uint32
+	typ   uint8
+	flags uint8
 }
 
 // storedEvent flags.
@@ -424,44 +433,61 @@ func typeCode(t backorder.EventType) uint8 {
 }
 
 // store sets s to ev but its Seq, At and Command.
-func (s *storedEvent) store(ev *backorder.Event) {
-	*s = storedEvent{orderID: ev.OrderID, id2: ev.LineID, str: ev.SKU, location: ev.Location, qty: ev.Qty,
-		typ: typeCode(ev.Type)}
-	rare := s.typ == 0
-	if ev.ShipmentID != uuid.Nil {
-		if ev.LineID == uuid.Nil {
-			s.id2, s.flags = ev.ShipmentID, s.flags|id2Shipment
-		} else {
-			rare = true
-		}
-	}
+func (l *eventLog) store(s *storedEvent, ev *backorder.Event) error {
+	str, flags := ev.SKU, uint8(0)
+	rare := false
 	if ev.Customer != "" {
 		if ev.SKU == "" {
-			s.str, s.flags = ev.Customer, s.flags|strCustomer
+			str, flags = ev.Customer, strCustomer
 		} else {
 			rare = true
 		}
 	}
-	if rare || ev.InvoiceID != uuid.Nil || ev.InboundID != "" || ev.Number != "" || ev.Reason != "" || ev.From != 0 || ev.To != 0 ||
-		!isZeroTime(ev.OldDate) || !isZeroTime(ev.NewDate) {
-		r := &rareEventFields{invoiceID: ev.InvoiceID, inboundID: ev.InboundID, number: ev.Number, reason: ev.Reason,
+	id2 := ev.LineID
+	if ev.ShipmentID != uuid.Nil {
+		if ev.LineID == uuid.Nil {
+			id2, flags = ev.ShipmentID, flags|id2Shipment
+		} else {
+			rare = true
+		}
+	}
+	strID, err := l.names.id(str)
+	if err != nil {
+		return err
+	}
+	locID, err := l.names.id(ev.Location)
+	if err != nil {
+		return err
+	}
+	*s = storedEvent{orderID: ev.OrderID, id2: id2, qty: ev.Qty, str: strID, location: locID,
+		typ: typeCode(ev.Type), flags: flags}
+	if rare || s.typ == 0 || ev.InvoiceID != uuid.Nil || ev.InboundID != "" || ev.Number != "" || ev.Reason != "" ||
+		ev.From != 0 || ev.To != 0 || !isZeroTime(ev.OldDate) || !isZeroTime(ev.NewDate) {
+		if uint64(len(l.rare)) >= math.MaxUint32 {
+			return errTooManyRare
+		}
+		r := rareEventFields{invoiceID: ev.InvoiceID, inboundID: ev.InboundID, number: ev.Number, reason: ev.Reason,
 			from: ev.From, to: ev.To, oldDate: ev.OldDate, newDate: ev.NewDate}
 		if s.typ == 0 {
 			r.typ = ev.Type
 		}
-		if s.flags&id2Shipment == 0 {
+		if flags&id2Shipment == 0 {
 			r.shipmentID = ev.ShipmentID // nil unless the event has a line too
 		}
-		if s.flags&strCustomer == 0 {
+		if flags&strCustomer == 0 {
 			r.customer = ev.Customer // empty unless the event has a SKU too
 		}
-		s.rare = r
+		l.rare = append(l.rare, r)
+		s.rare = uint32(len(l.rare))
 	}
+	return nil
 }
 
-// event returns the stored event with the sequence number seq, of batch b.
-func (s *storedEvent) event(seq uint64, b *eventBatch) backorder.Event {
-	ev := backorder.Event{Seq: seq, At: b.at, Command: b.command, OrderID: s.orderID, Location: s.location, Qty: s.qty}
+// event returns the stored event s with the sequence number seq, of
+// batch b.
+func (l *eventLog) event(s *storedEvent, seq uint64, b *eventBatch) backorder.Event {
+	ev := backorder.Event{Seq: seq, At: b.at, Command: b.command, OrderID: s.orderID,
+		Location: l.names.name(s.location), Qty: s.qty}
 	if s.typ > 0 {
 		ev.Type = eventTypes[s.typ-1]
 	}
@@ -471,11 +497,12 @@ func (s *storedEvent) event(seq uint64, b *eventBatch) backorder.Event {
 		ev.LineID = s.id2
 	}
 	if s.flags&strCustomer != 0 {
-		ev.Customer = s.str
+		ev.Customer = l.names.name(s.str)
 	} else {
-		ev.SKU = s.str
+		ev.SKU = l.names.name(s.str)
 	}
-	if r := s.rare; r != nil {
+	if s.rare > 0 {
+		r := &l.rare[s.rare-1]
 		if s.typ == 0 {
 			ev.Type = r.typ
 		}
@@ -491,6 +518,11 @@ func (s *storedEvent) event(seq uint64, b *eventBatch) backorder.Event {
 	return ev
 }
 
+// errTooManyRare is returned when the outbox would hold more events with
+// rare fields than a uint32 numbers: never in practice (memory runs out
+// first), but an error, not a wrapped-around index.
+var errTooManyRare = errors.New("memstore: more than 2^32 events with rare fields")
+
 // isZeroTime reports whether t is the zero time.Time value itself, with
 // no location: such a field is left out of rareEventFields, and comes back
 // as the zero value (a zero instant with a location is kept).
@@ -502,8 +534,10 @@ func (b *eventBatch) holds(ev *backorder.Event) bool { return b.at == ev.At && b
 // batch returns the i-th batch.
 func (l *eventLog) batch(i int) *eventBatch { return &l.batches[i/eventChunk][i%eventChunk] }
 
-func (l *eventLog) append(evs []backorder.Event) {
-	l.marks = append(l.marks, logMark{l.n, l.nb})
+// append adds evs to the log, setting their Seq. An error (the interner
+// full) leaves the events appended so far for the rollback to take back.
+func (l *eventLog) append(evs []backorder.Event) error {
+	l.marks = append(l.marks, logMark{l.n, l.nb, len(l.rare)})
 	*l.log = append(*l.log, l)
 	for i := range evs {
 		ev := &evs[i]
@@ -520,10 +554,13 @@ func (l *eventLog) append(evs []backorder.Event) {
 		if l.n == len(l.chunks)*eventChunk {
 			l.chunks = append(l.chunks, make([]storedEvent, eventChunk))
 		}
+		if err := l.store(&l.chunks[l.n/eventChunk][l.n%eventChunk], ev); err != nil {
+			return err
+		}
 		l.n++
 		ev.Seq = uint64(l.n)
-		l.chunks[(l.n-1)/eventChunk][(l.n-1)%eventChunk].store(ev)
 	}
+	return nil
 }
 
 // batchOf returns the index of the batch that holds event index i.
@@ -547,7 +584,7 @@ func (l *eventLog) read(after uint64, limit int) []backorder.Event {
 		for k+1 < l.nb && uint64(l.batch(k+1).first) <= i {
 			k++
 		}
-		out = append(out, l.chunks[i/eventChunk][i%eventChunk].event(i+1, l.batch(k)))
+		out = append(out, l.event(&l.chunks[i/eventChunk][i%eventChunk], i+1, l.batch(k)))
 	}
 	return out
 }
@@ -561,6 +598,8 @@ func (l *eventLog) undoLast() {
 	for i := m.nb; i < l.nb; i++ {
 		*l.batch(i) = eventBatch{}
 	}
+	clear(l.rare[m.nr:])
+	l.rare = l.rare[:m.nr]
 	l.n, l.nb = m.n, m.nb
 	l.marks = l.marks[:n]
 }

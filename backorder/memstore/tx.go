@@ -749,7 +749,7 @@ func (t *tx) AppendEvents(evs []backorder.Event) error {
 		return err
 	}
 	if len(evs) > 0 {
-		t.s.events.append(evs)
+		return t.s.events.append(evs)
 	}
 	return nil
 }
