@@ -3,6 +3,7 @@ package memstore
 import (
 	"encoding/binary"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -107,28 +108,71 @@ func TestLineBoxRoundTrip(t *testing.T) {
 		Committed: []backorder.LocQty{{Location: "AMS", Qty: 1}}, Shipped: 1, Cancelled: 3, Backordered: 2, Rejected: 1,
 		CancelReason: "why"}
 	plain := backorder.Line{ID: uuid.New(), SKU: "B", Qty: 5, UnitPrice: d("2"), Allocations: []backorder.LocQty{}, Backordered: 5}
-	for _, l := range []backorder.Line{full, plain, {}} {
+	two := plain
+	two.Allocations = []backorder.LocQty{{Location: "AMS", Qty: 1}}
+	two.Committed = []backorder.LocQty{{Location: "AMS", Qty: 1}}
+	noCommit := plain
+	noCommit.Allocations = []backorder.LocQty{{Location: "RTM", Qty: 2}, {Location: "AMS", Qty: 3}}
+	noCommit.Committed = []backorder.LocQty{}
+	lines := []backorder.Line{full, plain, two, noCommit, {}}
+	var names interner
+	for _, l := range lines {
 		var b lineBox
-		b.set(&l)
+		b.set(&l, &names)
+		require.Equal(t, len(l.Allocations)+len(l.Committed), b.size())
+		require.Equal(t, len(l.Allocations)+len(l.Committed) > 2, b.spill != nil, "spills only what does not fit")
+		require.Equal(t, openQty(&l), b.open())
 		var got backorder.Line
-		b.get(&got)
+		rest := b.get(&got, &names, make([]backorder.LocQty, 0, b.size()))
 		require.Equal(t, l, got)
 		require.Equal(t, l.Allocations == nil, got.Allocations == nil)
+		require.Equal(t, l.Committed == nil, got.Committed == nil)
+		require.Len(t, rest, b.size(), "the values are carved from the buffer given")
 	}
+	// A full interner: the SKU and locations it cannot number spill, and
+	// the line still reads back exactly.
+	small := interner{maxNames: 1}
+	for _, l := range lines {
+		var b lineBox
+		b.set(&l, &small)
+		var got backorder.Line
+		b.get(&got, &small, nil)
+		require.Equal(t, l, got)
+		require.Equal(t, openQty(&l), b.open())
+	}
+	// Written again over itself, a box keeps or renumbers its SKU.
 	var b lineBox
-	b.set(&full)
+	b.set(&full, &names)
 	rare := b.rare
 	require.NotNil(t, rare)
 	again := full
 	again.Shipped++
-	b.set(&again)
+	b.set(&again, &names)
 	require.Same(t, rare, b.rare)
 	again.CancelReason = "other"
-	b.set(&again)
+	again.SKU = "renamed"
+	b.set(&again, &names)
 	require.NotSame(t, rare, b.rare)
 	require.Equal(t, "why", rare.cancelReason, "a stored rare box is never modified")
-	b.set(&plain)
+	var got backorder.Line
+	b.get(&got, &names, nil)
+	require.Equal(t, again, got)
+	b.set(&plain, &names)
 	require.Nil(t, b.rare)
+}
+
+// TestLineBoxPointers pins what the garbage collector scans in a stored
+// line: its price and two pointers that are nil for most lines, nothing
+// else.
+func TestLineBoxPointers(t *testing.T) {
+	typ := reflect.TypeFor[lineBox]()
+	var withPointers []string
+	for i := range typ.NumField() {
+		if hasPointers(typ.Field(i).Type) {
+			withPointers = append(withPointers, typ.Field(i).Name)
+		}
+	}
+	require.Equal(t, []string{"price", "rare", "spill"}, withPointers)
 }
 
 // TestIDMapMatchesMap runs random sets, gets and deletes on an idMap and

@@ -69,7 +69,9 @@
 // A line and its book entries are one row, found with one lookup in a
 // hash table of line ids that grows a bucket at a time (no insert
 // rehashes the whole table). Lines are stored in a compact form (the
-// fields most lines leave empty behind one pointer), and an order's lines
+// fields most lines leave empty behind one pointer, the SKU and locations
+// as numbers of a table of names, so that the garbage collector has the
+// price to scan and little else), and an order's lines
 // in one block, each with room for its first two allocations and for its
 // book entry (a block stays in memory while any of its lines is stored),
 // so storing an order and its entries is a few allocations. A line or its

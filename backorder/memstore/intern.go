@@ -32,14 +32,25 @@ type interner struct {
 	maxNames uint64
 }
 
-// id returns s's number, numbering it if it has none. It is called only
-// by writers (under the store's write lock).
+// id returns s's number, numbering it if it has none, or
+// errTooManyNames. It is called only by writers (under the store's write
+// lock).
 func (in *interner) id(s string) (uint32, error) {
+	id, ok := in.lookup(s)
+	if !ok {
+		return 0, errTooManyNames
+	}
+	return id, nil
+}
+
+// lookup is id for a caller that keeps the string itself when it cannot
+// be numbered: it reports false then.
+func (in *interner) lookup(s string) (uint32, bool) {
 	if s == "" {
-		return 0, nil
+		return 0, true
 	}
 	if s == in.last && in.lastID != 0 {
-		return in.lastID, nil
+		return in.lastID, true
 	}
 	id, ok := in.ids[s]
 	if !ok {
@@ -48,14 +59,14 @@ func (in *interner) id(s string) (uint32, error) {
 			in.names = append(in.names[:0], "")
 		}
 		if uint64(len(in.names)) > in.limit() {
-			return 0, errTooManyNames
+			return 0, false
 		}
 		id = uint32(len(in.names))
 		in.names = append(in.names, s)
 		in.ids[s] = id
 	}
 	in.last, in.lastID = s, id
-	return id, nil
+	return id, true
 }
 
 // limit is the highest number id gives: math.MaxUint32, or maxNames when

@@ -36,6 +36,9 @@ type lineTable struct {
 	// slab is where new rows are carved from, a chunk at a time: one
 	// allocation per line stored was a large part of storing an order.
 	slab []lineRow
+	// names numbers the SKUs and locations of the stored lines (see
+	// lineBox).
+	names interner
 }
 
 // lineChange is the state of one row before a write: its old value,
@@ -92,11 +95,8 @@ func (t *lineTable) write(k uuid.UUID, p *lineRow, v lineRow, line *backorder.Li
 		// The old line is kept (undo needs it, and so do the indexes, as
 		// the old value, during this write).
 		t.lineSnaps = append(t.lineSnaps, *v.line)
-		sn := &t.lineSnaps[len(t.lineSnaps)-1]
-		sn.alloc = repoint(sn.alloc, &v.line.qs, &sn.qs)
-		sn.committed = repoint(sn.committed, &v.line.qs, &sn.qs)
-		seen.line, lineSnap = sn, true
-		v.line.set(line)
+		seen.line, lineSnap = &t.lineSnaps[len(t.lineSnaps)-1], true
+		v.line.set(line, &t.names)
 	}
 	if entry != nil {
 		// The old entry is kept when a change of this transaction refers

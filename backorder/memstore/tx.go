@@ -237,19 +237,15 @@ func (t *tx) appendOrder(dst []backorder.Line, id uuid.UUID) (backorder.Order, e
 	// one per line.
 	n := 0
 	for _, lid := range rec.lines {
-		b := t.s.lines.row(lid).line // every id listed has its line
-		o.Lines = append(o.Lines, backorder.Line{})
-		b.get(&o.Lines[len(o.Lines)-1])
-		n += len(b.alloc) + len(b.committed)
+		n += t.s.lines.row(lid).line.size() // every id listed has its line
 	}
 	var qs []backorder.LocQty
 	if n > 0 {
 		qs = make([]backorder.LocQty, 0, n)
 	}
-	for i := len(dst); i < len(o.Lines); i++ {
-		l := &o.Lines[i]
-		l.Allocations, qs = carve(qs, l.Allocations)
-		l.Committed, qs = carve(qs, l.Committed)
+	for _, lid := range rec.lines {
+		o.Lines = append(o.Lines, backorder.Line{})
+		qs = t.s.lines.row(lid).line.get(&o.Lines[len(o.Lines)-1], &t.s.lines.names, qs)
 	}
 	return o, nil
 }
@@ -334,7 +330,7 @@ func (t *tx) putOrderLine(l *backorder.Line, p *lineRow, r lineRow, open []openL
 			return open[1:], closed // its room in the block stays unused
 		}
 		b := &open[0]
-		b.line.set(l)
+		b.line.set(l, &t.s.lines.names)
 		r.line = &b.line
 		if r.home == nil {
 			r.home = &b.entry
@@ -345,7 +341,7 @@ func (t *tx) putOrderLine(l *backorder.Line, p *lineRow, r lineRow, open []openL
 			t.s.lines.write(l.ID, p, r, l, nil)
 			return open, closed[1:]
 		}
-		closed[0].set(l)
+		closed[0].set(l, &t.s.lines.names)
 		r.line, closed = &closed[0], closed[1:]
 	}
 	t.s.lines.write(l.ID, p, r, nil, nil)
@@ -363,14 +359,14 @@ type openLineBox struct {
 
 // newLineBox copies l into new memory for storing and returns it, and, for
 // an open line, room for its book entry.
-func newLineBox(l *backorder.Line) (*lineBox, *entryBox) {
+func newLineBox(l *backorder.Line, names *interner) (*lineBox, *entryBox) {
 	if openQty(l) > 0 {
 		b := new(openLineBox)
-		b.line.set(l)
+		b.line.set(l, names)
 		return &b.line, &b.entry
 	}
 	b := new(lineBox)
-	b.set(l)
+	b.set(l, names)
 	return b, nil
 }
 
@@ -438,8 +434,12 @@ func (t *tx) Line(id uuid.UUID) (backorder.Line, error) {
 		return backorder.Line{}, notFoundID("line", id)
 	}
 	var l backorder.Line
-	b.get(&l)
-	return l.Clone(), nil
+	var qs []backorder.LocQty
+	if n := b.size(); n > 0 {
+		qs = make([]backorder.LocQty, 0, n)
+	}
+	b.get(&l, &t.s.lines.names, qs) // its slices are new: qs's
+	return l, nil
 }
 
 // OrderExists implements backorder.ExistsTx.
@@ -487,7 +487,7 @@ func (t *tx) PutLine(l backorder.Line) error {
 		return nil
 	}
 	var home *entryBox
-	r.line, home = newLineBox(&l)
+	r.line, home = newLineBox(&l, &t.s.lines.names)
 	if r.home == nil {
 		r.home = home
 	}
