@@ -89,7 +89,10 @@
 // and the time and command of an operation's events once. A stored event
 // holds no pointer: its strings (SKU, location, customer) are numbers of
 // a table of the strings the outbox has seen, so the garbage collector
-// never scans the outbox, however many events it keeps.
+// never scans the outbox, however many events it keeps. Command records,
+// which only grow too, keep their keys and results in large chunks of
+// bytes found through a hash table of numbers: no allocation of their
+// own, and nothing for the collector to scan but their times.
 //
 // A write costs a lookup (a position, a sequence, a line or an entry), an
 // undo record and its index updates; an update that keeps a row's place

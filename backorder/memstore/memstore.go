@@ -56,7 +56,7 @@ type Store struct {
 	lines     *lineTable
 	shipments *table[uuid.UUID, *backorder.Shipment]
 	invoices  *table[uuid.UUID, *backorder.Invoice]
-	commands  *table[string, backorder.Command]
+	commands  *cmdTable
 	sequences *sequenceTable
 	events    eventLog
 
@@ -159,7 +159,7 @@ func (s *Store) init() {
 		entryIndex{s.waiting}, entryIndex{s.holders}, entryIndex{s.customers})
 	s.shipments = newTable[uuid.UUID](log, index[*backorder.Shipment](s.orderShips))
 	s.invoices = newTable[uuid.UUID](log, index[*backorder.Invoice](s.orderInvs))
-	s.commands = newTable[string, backorder.Command](log)
+	s.commands = newCmdTable(log)
 	s.sequences = newSequenceTable(log)
 	s.events.log = log
 	s.tables = []undoer{s.items, s.suppliers, s.locations, s.positions, s.inbounds, s.orders, s.lines,

@@ -767,11 +767,11 @@ func (t *tx) Command(key string) (backorder.Command, error) {
 	if err := t.readable(); err != nil {
 		return backorder.Command{}, err
 	}
-	c, ok := t.s.commands.rows[key]
-	if !ok {
+	i := t.s.commands.find(key)
+	if i < 0 {
 		return backorder.Command{}, notFound("command", key)
 	}
-	return c.Clone(), nil
+	return t.s.commands.get(i, key), nil
 }
 
 // PutCommand implements backorder.CommandTx.
@@ -779,10 +779,10 @@ func (t *tx) PutCommand(c backorder.Command) error {
 	if err := t.writable(); err != nil {
 		return err
 	}
-	if _, ok := t.s.commands.rows[c.Key]; ok {
+	if t.s.commands.find(c.Key) >= 0 {
 		return fmt.Errorf("memstore: command %q already recorded: %w", c.Key, backorder.ErrConflict)
 	}
-	t.s.commands.put(c.Key, c.Clone())
+	t.s.commands.add(&c)
 	return nil
 }
 
