@@ -369,3 +369,127 @@ func TestMovesLockBothSides(t *testing.T) {
 		t.Fatal("no reads")
 	}
 }
+
+// TestBookMoveLocksOldCustomer moves book entries to another customer
+// while a reader holds the old customer's book lock, as CustomerBook in an
+// Update does: the move must wait for the reader. The upsert takes that
+// lock only on the rows it finds (see bookMoveCustomer), for one entry
+// (one statement per row) and for several (the merged statement).
+func TestBookMoveLocksOldCustomer(t *testing.T) {
+	for _, n := range []int{1, 3} {
+		t.Run(fmt.Sprintf("%d entries", n), func(t *testing.T) {
+			s := newStore(t, nil)
+			ctx := context.Background()
+			entries := make([]backorder.BookEntry, n)
+			for i := range entries {
+				entries[i] = backorder.BookEntry{SKU: fmt.Sprint("S", i), LineID: uuid.New(), OrderID: uuid.New(),
+					Customer: "CA", Seq: int64(i + 1), Backordered: 1}
+			}
+			mustUpdate(t, s, func(tx backorder.Tx) error {
+				for _, e := range entries {
+					if err := tx.PutBookEntry(e); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+
+			// The reader: the exclusive lock CustomerBook("CA") takes.
+			conn, err := testPool.Acquire(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Release()
+			reader, err := conn.Begin(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = reader.Rollback(ctx) }()
+			key := "backorderkit\x1f" + s.Schema() + "\x1fcustomer:CA"
+			if _, err := reader.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key); err != nil {
+				t.Fatal(err)
+			}
+
+			done := make(chan error, 1)
+			go func() {
+				done <- s.Update(ctx, func(tx backorder.Tx) error {
+					for _, e := range entries {
+						e.Customer = "CB"
+						if err := tx.PutBookEntry(e); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+			}()
+			select {
+			case err := <-done:
+				t.Fatalf("the move committed (err %v) while a reader held the old customer's book", err)
+			case <-time.After(300 * time.Millisecond):
+			}
+			if err := reader.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("the move did not finish after the reader committed")
+			}
+			err = s.View(ctx, func(tx backorder.Tx) error {
+				a, err := tx.CustomerBook("CA")
+				if err != nil {
+					return err
+				}
+				b, err := tx.CustomerBook("CB")
+				if err != nil {
+					return err
+				}
+				if len(a) != 0 || len(b) != n {
+					t.Errorf("after the move: %d entries for CA, %d for CB; want 0 and %d", len(a), len(b), n)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestBookUpsertSameCustomer rewrites book entries that stay with their
+// customer, in one merged upsert: the rows it finds keep their customer
+// and take every other new value (one leaves the waiting book and becomes
+// a holder).
+func TestBookUpsertSameCustomer(t *testing.T) {
+	s := newStore(t, nil)
+	ctx := context.Background()
+	e1 := backorder.BookEntry{SKU: "S1", LineID: uuid.New(), Customer: "C", Seq: 1, Backordered: 2}
+	e2 := backorder.BookEntry{SKU: "S2", LineID: uuid.New(), Customer: "C", Seq: 2, Backordered: 3}
+	mustUpdate(t, s, func(tx backorder.Tx) error { return errors.Join(tx.PutBookEntry(e1), tx.PutBookEntry(e2)) })
+	e1.Backordered, e2.Backordered = 5, 0
+	e2.Allocations = []backorder.LocQty{{Location: "AMS", Qty: 3}}
+	mustUpdate(t, s, func(tx backorder.Tx) error { return errors.Join(tx.PutBookEntry(e1), tx.PutBookEntry(e2)) })
+	err := s.View(ctx, func(tx backorder.Tx) error {
+		got, err := tx.CustomerBook("C")
+		if err != nil {
+			return err
+		}
+		if len(got) != 1 || got[0].LineID != e1.LineID || got[0].Backordered != 5 {
+			t.Errorf("CustomerBook(C) = %+v, want only %v with 5 waiting", got, e1.LineID)
+		}
+		h, err := tx.Holders("S2", "AMS")
+		if err != nil {
+			return err
+		}
+		if len(h) != 1 || h[0].LineID != e2.LineID || h[0].Customer != "C" {
+			t.Errorf("Holders(S2, AMS) = %+v, want %v of C", h, e2.LineID)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -75,6 +75,8 @@ type Store struct {
 	roundTrips atomic.Int64
 	// stmtLists holds statement lists for reuse (see newTxn).
 	stmtLists sync.Pool
+	// items remembers decoded item documents.
+	items itemDocs
 }
 
 var _ backorder.Store = (*Store)(nil)

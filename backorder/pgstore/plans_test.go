@@ -64,6 +64,32 @@ func TestPlansFindRowsByKey(t *testing.T) {
 	checkPlans(t, s, "analyzed")
 }
 
+// TestPlanSettings checks that every transaction makes the settings its
+// statements' plans rely on before its first statement that reads a
+// table, whether they go in a statement of their own or, in a writing
+// transaction that starts by locking, in the lock statement.
+func TestPlanSettings(t *testing.T) {
+	s := newStore(t, nil)
+	for _, tc := range []struct {
+		name                string
+		lockFirst, readOnly bool
+	}{
+		{"update, lock first", true, false},
+		{"update, read first", false, false},
+		{"view", false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := pgstore.PlanSettings(context.Background(), s, tc.lockFirst, tc.readOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := [3]string{"off", "force_generic_plan", "off"}; got != want {
+				t.Errorf("settings (enable_seqscan, plan_cache_mode, jit) = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
 // checkPlans prepares every statement of s on a new connection, in one
 // transaction that runs the store's keyPlans statement first, and fails
 // for each plan that reads a whole table.

@@ -1,7 +1,10 @@
 package pgstore
 
 import (
+	"bytes"
+	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -91,12 +94,17 @@ func (t *txn) Prefetch(h backorder.Hint) error {
 	items := make(map[string]backorder.Item)
 	pos := make(map[string][]backorder.StockPosition)
 	books := make(map[string][]backorder.BookEntry)
-	inbounds := make(map[string][]backorder.Inbound)
+	// bookDocs holds the waiting entries' documents, decoded once every
+	// row is in: a book longer than Prefetch keeps is read again by Book,
+	// so its entries are never decoded here.
+	bookDocs := make(map[string][][]byte)
+	inbounds := make(map[string][]inboundRow)
 	gotLines := make(map[uuid.UUID]backorder.Line)
 	seqs := make(map[string]int64)
 	var cmd backorder.Command
 	cmdFound := false
 	orders := make(map[uuid.UUID]backorder.Order)
+	orderLines := make(map[uuid.UUID][]orderLineRow)
 	var locs []backorder.Location
 	var cmdArg *string
 	if needCmd != "" {
@@ -114,23 +122,28 @@ func (t *txn) Prefetch(h backorder.Hint) error {
 	if needOrders == nil {
 		needOrders = []pgtype.UUID{}
 	}
+	// The scan targets are shared by every row (declared in the callback,
+	// each escaped to the heap once per row). doc refers to the driver's
+	// memory, valid until the next row: every use below copies what it
+	// keeps (decoding, string(doc)).
+	var (
+		kind int32
+		key  string
+		doc  pgtype.DriverBytes
+		raw  []byte
+		nums [5]pgtype.Int8
+		at   pgtype.Timestamptz
+	)
+	dest := []any{&kind, &key, &doc, &raw, &nums[0], &nums[1], &nums[2], &nums[3], &nums[4], &at}
 	read := eachRow(func(rows pgx.Rows) error {
-		var (
-			kind int32
-			key  string
-			doc  []byte
-			raw  []byte
-			nums [5]pgtype.Int8
-			at   pgtype.Timestamptz
-		)
-		if err := rows.Scan(&kind, &key, &doc, &raw, &nums[0], &nums[1], &nums[2], &nums[3], &nums[4], &at); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
 		num := func(i int) int64 { return nums[i].Int64 } // 0 for NULL
 		switch kind {
 		case prefetchItem:
-			var it backorder.Item
-			if err := decodeDoc("item", doc, &it); err != nil {
+			it, err := t.s.items.decode(doc)
+			if err != nil {
 				return err
 			}
 			items[key] = it
@@ -138,17 +151,13 @@ func (t *txn) Prefetch(h backorder.Hint) error {
 			pos[key] = append(pos[key], backorder.StockPosition{SKU: key, Location: string(doc),
 				OnHand: num(0), Allocated: num(1), Received: num(2), Adjusted: num(3), Shipped: num(4)})
 		case prefetchBook:
-			var e backorder.BookEntry
-			if err := decodeDoc("book entry", doc, &e); err != nil {
-				return err
-			}
-			books[key] = append(books[key], e)
+			bookDocs[key] = append(bookDocs[key], slices.Clone([]byte(doc)))
 		case prefetchInbound:
 			var in backorder.Inbound
 			if err := decodeDoc("inbound", doc, &in); err != nil {
 				return err
 			}
-			inbounds[key] = append(inbounds[key], in)
+			inbounds[key] = append(inbounds[key], inboundRow{expected: at, in: in})
 		case prefetchLine:
 			var l backorder.Line
 			if err := decodeDoc("line", doc, &l); err != nil {
@@ -165,7 +174,6 @@ func (t *txn) Prefetch(h backorder.Hint) error {
 			if err := decodeDoc("order", doc, &o); err != nil {
 				return err
 			}
-			o.Lines = orders[o.ID].Lines // lines come after their orders, but keep any
 			orders[o.ID] = o
 		case prefetchOrderLine:
 			var l backorder.Line
@@ -176,9 +184,7 @@ func (t *txn) Prefetch(h backorder.Hint) error {
 			if err != nil {
 				return err
 			}
-			o := orders[id]
-			o.Lines = append(o.Lines, l)
-			orders[id] = o
+			orderLines[id] = append(orderLines[id], orderLineRow{pos: num(0), l: l})
 		case prefetchLocation:
 			locs = append(locs, backorder.Location{ID: key, Name: string(doc), Rank: int(num(0))})
 		}
@@ -189,6 +195,20 @@ func (t *txn) Prefetch(h backorder.Hint) error {
 	if err := t.send("Prefetch", sts...); err != nil {
 		return err
 	}
+	for sku, ds := range bookDocs {
+		if len(ds) > bookPrefetch {
+			continue // too long to keep: Book reads it
+		}
+		es := make([]backorder.BookEntry, len(ds))
+		for i, d := range ds {
+			if err := decodeDoc("book entry", d, &es[i]); err != nil {
+				t.err = wrapErr("Prefetch", err)
+				return t.err
+			}
+		}
+		books[sku] = es
+	}
+	sortPrefetched(pos, books, inbounds, orders, orderLines, locs)
 
 	if needCmd != "" {
 		if t.cmds == nil {
@@ -225,13 +245,17 @@ func (t *txn) Prefetch(h backorder.Hint) error {
 		it, ok := items[s]
 		t.items[s] = maybe[backorder.Item]{found: ok, v: it}
 		t.cachePositions(s, pos[s])
-		if b := books[s]; len(b) <= bookPrefetch {
-			t.cacheBook(s, b)
+		if len(bookDocs[s]) <= bookPrefetch {
+			t.cacheBook(s, books[s])
 		}
 		if t.inbounds == nil {
 			t.inbounds = make(map[string][]backorder.Inbound)
 		}
-		t.inbounds[s] = inbounds[s]
+		var ins []backorder.Inbound
+		for _, r := range inbounds[s] {
+			ins = append(ins, r.in)
+		}
+		t.inbounds[s] = ins
 	}
 	if t.lines == nil {
 		t.lines = make(map[uuid.UUID]maybe[backorder.Line])
@@ -249,6 +273,77 @@ func (t *txn) Prefetch(h backorder.Hint) error {
 		t.cacheSeq(n, seqs[n])
 	}
 	return nil
+}
+
+// inboundRow is an inbound line read by Prefetch, with its expected
+// column: the order of a SKU's lines is the column's (microseconds, NULL
+// first), then their ids.
+type inboundRow struct {
+	expected pgtype.Timestamptz
+	in       backorder.Inbound
+}
+
+// orderLineRow is an order's line read by Prefetch, with its place.
+type orderLineRow struct {
+	pos int64
+	l   backorder.Line
+}
+
+// sortPrefetched puts what Prefetch read in the order the one-by-one
+// reads give, which the prefetch statement leaves to it: positions by
+// location, book entries by seq then line id, inbound lines by expected
+// date (NULL first) then id, an order's lines by pos (ties keep the order
+// they came in, as the server's sort leaves them in no given order), and
+// locations by rank then id. Text keys are in the "C" collation, which is
+// byte order; UUIDs compare as bytes, as PostgreSQL's do.
+func sortPrefetched(pos map[string][]backorder.StockPosition, books map[string][]backorder.BookEntry,
+	inbounds map[string][]inboundRow, orders map[uuid.UUID]backorder.Order,
+	orderLines map[uuid.UUID][]orderLineRow, locs []backorder.Location) {
+	for _, ps := range pos {
+		slices.SortFunc(ps, func(a, b backorder.StockPosition) int { return strings.Compare(a.Location, b.Location) })
+	}
+	for _, es := range books {
+		slices.SortFunc(es, func(a, b backorder.BookEntry) int {
+			if c := cmp.Compare(a.Seq, b.Seq); c != 0 {
+				return c
+			}
+			return bytes.Compare(a.LineID[:], b.LineID[:])
+		})
+	}
+	for _, rs := range inbounds {
+		slices.SortFunc(rs, func(a, b inboundRow) int {
+			switch {
+			case a.expected.Valid != b.expected.Valid:
+				if !a.expected.Valid {
+					return -1 // NULLS FIRST
+				}
+				return 1
+			case a.expected.Valid:
+				if c := a.expected.Time.Compare(b.expected.Time); c != 0 {
+					return c
+				}
+			}
+			return strings.Compare(a.in.ID, b.in.ID)
+		})
+	}
+	for id, rs := range orderLines {
+		o, ok := orders[id]
+		if !ok {
+			continue // no such order: Prefetch drops its lines
+		}
+		slices.SortStableFunc(rs, func(a, b orderLineRow) int { return cmp.Compare(a.pos, b.pos) })
+		o.Lines = make([]backorder.Line, len(rs))
+		for i, r := range rs {
+			o.Lines[i] = r.l
+		}
+		orders[id] = o
+	}
+	slices.SortFunc(locs, func(a, b backorder.Location) int {
+		if c := cmp.Compare(a.Rank, b.Rank); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 }
 
 // The kinds of the prefetch statement's rows.

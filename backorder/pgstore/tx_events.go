@@ -1,6 +1,9 @@
 package pgstore
 
 import (
+	"bytes"
+	"cmp"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -98,15 +101,19 @@ func (t *txn) QueueEvents(evs []backorder.Event) error {
 	return nil
 }
 
-// flushOutbox queues the write of the queued events.
+// flushOutbox queues the write of the queued events: one events row for
+// a single event, else one event_batches row for them all.
 func (t *txn) flushOutbox() {
 	if len(t.outbox) == 0 {
 		return
 	}
-	args := eventArgs(t.outbox)
+	sql, args := t.s.q.appendEvents, eventArgs(t.outbox)
+	if len(t.outbox) > 1 {
+		sql, args = t.s.q.appendEventBatch, []any{int64(len(t.outbox)), batchDoc(t.outbox)}
+	}
 	t.outbox = nil
 	found := false
-	t.queue(stmt{sql: t.s.q.appendEvents, args: args,
+	t.queue(stmt{sql: sql, args: args,
 		rows: func(rows pgx.Rows) error {
 			for rows.Next() {
 				found = true
@@ -123,6 +130,76 @@ func (t *txn) flushOutbox() {
 
 var errNoOutboxHead = fmt.Errorf("pgstore: the outbox head row is missing; was Migrate run?")
 
+// batchDoc returns the document of an event_batches row: the events'
+// documents as one JSON array, in order.
+func batchDoc(rows []eventRow) []byte {
+	n := 2
+	for _, r := range rows {
+		n += len(r.Doc) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '[')
+	for i, r := range rows {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, r.Doc...)
+	}
+	return append(b, ']')
+}
+
+// eventSpan is a row the events statement reads: the events numbered
+// first to last, in one document (last = first) or a JSON array of them.
+type eventSpan struct {
+	first, last int64
+	doc         []byte
+}
+
+// spanEvents appends to out the events of spans, which it sorts, that
+// come after seq after, up to limit events in all.
+func spanEvents(out []backorder.Event, spans []eventSpan, after uint64, limit int) ([]backorder.Event, error) {
+	slices.SortFunc(spans, func(a, b eventSpan) int { return cmp.Compare(a.first, b.first) })
+	for _, sp := range spans {
+		if len(out) >= limit {
+			break
+		}
+		if d := bytes.TrimLeft(sp.doc, " \t\r\n"); sp.first == sp.last && (len(d) == 0 || d[0] != '[') {
+			var e backorder.Event
+			if err := decodeDoc("event", sp.doc, &e); err != nil {
+				return nil, err
+			}
+			e.Seq = uint64(sp.first)
+			if e.Seq > after {
+				out = append(out, e)
+			}
+			continue
+		}
+		var docs []json.RawMessage
+		if err := decodeDoc("event batch", sp.doc, &docs); err != nil {
+			return nil, err
+		}
+		if int64(len(docs)) != sp.last-sp.first+1 {
+			return nil, fmt.Errorf("pgstore: decoding event batch %d..%d: it holds %d events", sp.first, sp.last, len(docs))
+		}
+		for i, d := range docs {
+			seq := uint64(sp.first) + uint64(i)
+			if seq <= after {
+				continue
+			}
+			if len(out) >= limit {
+				break
+			}
+			var e backorder.Event
+			if err := decodeDoc("event", d, &e); err != nil {
+				return nil, err
+			}
+			e.Seq = seq
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
 // Events implements backorder.EventTx. Inside Update it locks the outbox
 // head, so no append can commit between the read and the end of the
 // transaction.
@@ -137,27 +214,22 @@ func (t *txn) Events(after uint64, limit int) ([]backorder.Event, error) {
 		t.flushOutbox()
 		t.queue(stmt{sql: t.s.q.lockOutbox})
 	}
-	var out []backorder.Event
+	var spans []eventSpan
 	err := t.send("Events", stmt{sql: t.s.q.events, args: []any{int64(after), int64(limit)}, rows: func(rows pgx.Rows) error {
+		spans = spans[:0] // a batch may be read again
 		for rows.Next() {
-			var seq int64
-			var doc []byte
-			if err := rows.Scan(&seq, &doc); err != nil {
+			var sp eventSpan
+			if err := rows.Scan(&sp.first, &sp.last, &sp.doc); err != nil {
 				return err
 			}
-			var e backorder.Event
-			if err := decodeDoc("event", doc, &e); err != nil {
-				return err
-			}
-			e.Seq = uint64(seq)
-			out = append(out, e)
+			spans = append(spans, sp)
 		}
 		return rows.Err()
 	}})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return spanEvents(nil, spans, after, limit)
 }
 
 // Command implements backorder.CommandTx.

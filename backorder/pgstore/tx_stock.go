@@ -108,7 +108,12 @@ func (t *txn) Item(sku string) (backorder.Item, error) {
 	if !haveBook {
 		sts = append(sts, t.bookStmt(t.s.q.bookHead, &book, sku, bookPrefetch+1))
 	}
-	sts = append(sts, stmt{sql: t.s.q.item, args: []any{sku}, rows: docs("item", nil, decodeInto("item", &it, &found))})
+	sts = append(sts, stmt{sql: t.s.q.item, args: []any{sku}, rows: docs("item", nil, func(doc []byte) error {
+		found = true
+		var err error
+		it, err = t.s.items.decode(doc)
+		return err
+	})})
 	if err := t.send("Item", sts...); err != nil {
 		return backorder.Item{}, err
 	}

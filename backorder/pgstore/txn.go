@@ -188,14 +188,6 @@ func (t *txn) queue(st stmt) { t.pending = append(t.pending, st) }
 // runs their callbacks. op names the caller for the error.
 func (t *txn) send(op string, sts ...stmt) error {
 	b := &pgx.Batch{}
-	if !t.begun {
-		if t.readOnly {
-			b.Queue(t.s.q.beginRead)
-		} else {
-			b.Queue(t.s.q.beginWrite)
-		}
-		b.Queue(t.s.q.keyPlans)
-	}
 	queued := len(t.pending)
 	var list []stmt
 	if queued > 1 {
@@ -205,8 +197,31 @@ func (t *txn) send(op string, sts ...stmt) error {
 		list = append(t.pending, sts...)
 		t.pending = list[:0]
 	}
-	for _, st := range list {
-		q := b.Queue(st.sql, st.args...)
+	// The first batch begins the transaction and makes its plan settings
+	// (keyPlans), in the first lock statement when it starts with one:
+	// a statement less per transaction.
+	firstSQL := ""
+	if !t.begun {
+		if t.readOnly {
+			b.Queue(t.s.q.beginRead)
+		} else {
+			b.Queue(t.s.q.beginWrite)
+		}
+		ok := false
+		if len(list) > 0 {
+			firstSQL, ok = t.s.q.withPlans(list[0].sql)
+		}
+		if !ok {
+			firstSQL = ""
+			b.Queue(t.s.q.keyPlans)
+		}
+	}
+	for i, st := range list {
+		sql := st.sql
+		if i == 0 && firstSQL != "" {
+			sql = firstSQL
+		}
+		q := b.Queue(sql, st.args...)
 		switch {
 		case st.rows != nil:
 			q.Query(st.rows)
