@@ -23,11 +23,15 @@ var errTooManyNames = errors.New("memstore: more than 2^32 distinct strings")
 type interner struct {
 	ids   map[string]uint32
 	names []string // names[id]; names[0] is ""
-	// last is the most recent string numbered and its number: a run of
-	// records usually repeats a string (an operation's events share their
-	// location), and comparing with it is cheaper than hashing.
-	last   string
-	lastID uint32
+	// recent holds strings numbered lately, each in a slot chosen by a
+	// few of its bytes: a store sees the same few SKUs and locations
+	// again and again, and comparing with one string is a fraction of a
+	// map lookup's cost (hashing the string and probing the map was most
+	// of what numbering cost).
+	recent [recentSlots]struct {
+		s  string
+		id uint32
+	}
 	// maxNames, when not 0, lowers the limit of numbers, for tests.
 	maxNames uint64
 }
@@ -49,8 +53,9 @@ func (in *interner) lookup(s string) (uint32, bool) {
 	if s == "" {
 		return 0, true
 	}
-	if s == in.last && in.lastID != 0 {
-		return in.lastID, true
+	slot := &in.recent[recentSlot(s)]
+	if slot.id != 0 && slot.s == s {
+		return slot.id, true
 	}
 	id, ok := in.ids[s]
 	if !ok {
@@ -65,8 +70,23 @@ func (in *interner) lookup(s string) (uint32, bool) {
 		in.names = append(in.names, s)
 		in.ids[s] = id
 	}
-	in.last, in.lastID = s, id
+	slot.s, slot.id = s, id
 	return id, true
+}
+
+// recentSlots is the size of interner.recent, a power of 2.
+const recentSlots = 64
+
+// recentSlot picks s's slot in interner.recent from its length and its
+// last, second to last and first bytes (names that differ, SKU-0001 and
+// SKU-0002, differ mostly at their end). s is not empty.
+func recentSlot(s string) int {
+	n := len(s)
+	h := uint(n) ^ uint(s[n-1])<<1 ^ uint(s[0])<<5
+	if n > 1 {
+		h ^= uint(s[n-2]) << 3
+	}
+	return int(h & (recentSlots - 1))
 }
 
 // limit is the highest number id gives: math.MaxUint32, or maxNames when

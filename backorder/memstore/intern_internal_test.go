@@ -14,13 +14,14 @@ import (
 
 // TestInterner numbers strings against a plain map (the oracle): the same
 // string always gets the same number, distinct strings distinct numbers,
-// "" is 0, and name gives each string back; the one-string cache never
-// answers for another string.
+// "" is 0, and name gives each string back; the cache of recent strings
+// never answers for another string in the same slot.
 func TestInterner(t *testing.T) {
 	var in interner // the zero value is ready
 	require.Equal(t, "", in.name(0))
 	oracle := map[string]uint32{"": 0}
-	inputs := []string{"", "AMS", "AMS", "RTM", "SKU-1", "AMS", "", "sku-1", "SKU-1", "é", "e\u0301", "AMS\x00", "AM"}
+	inputs := []string{"", "AMS", "AMS", "RTM", "SKU-1", "AMS", "", "sku-1", "SKU-1", "é", "e\u0301", "AMS\x00", "AM",
+		"SKU-0101", "SKU-0201", "SKU-0101", "SKU-0301", "SKU-0201", "x", "y", "x"}
 	for i := range 50 {
 		inputs = append(inputs, fmt.Sprintf("S%d", i%17))
 	}
@@ -38,6 +39,7 @@ func TestInterner(t *testing.T) {
 		require.Equal(t, s, in.name(id))
 	}
 	require.Len(t, in.names, len(oracle))
+	require.Equal(t, recentSlot("SKU-0101"), recentSlot("SKU-0201"), "the test has strings that share a slot")
 }
 
 // TestInternerLimit checks that a full interner refuses a new string with
