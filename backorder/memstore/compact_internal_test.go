@@ -44,7 +44,7 @@ func TestStoredEventRoundTrip(t *testing.T) {
 		{},
 	}
 	var log []undoer
-	l := eventLog{log: &log}
+	l := eventLog{log: &log, names: new(interner)}
 	for _, chunk := range [][]backorder.Event{evs[:2], evs[2:3], evs[3:]} {
 		in := append([]backorder.Event(nil), chunk...)
 		require.NoError(t, l.append(in))
@@ -77,7 +77,7 @@ func TestStoredEventRoundTrip(t *testing.T) {
 // of batches and of events.
 func TestEventBatchesAcrossChunks(t *testing.T) {
 	var log []undoer
-	l := eventLog{log: &log}
+	l := eventLog{log: &log, names: new(interner)}
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var want []backorder.Event
 	for i := range 3 * eventChunk {

@@ -88,7 +88,7 @@
 // carry in 56 bytes (a fifth of an Event) and the rest in a side list,
 // and the time and command of an operation's events once. A stored event
 // holds no pointer: its strings (SKU, location, customer) are numbers of
-// a table of the strings the outbox has seen, so the garbage collector
+// the store's table of names, which stored lines share, so the collector
 // never scans the outbox, however many events it keeps. Command records,
 // which only grow too, keep their keys and results in large chunks of
 // bytes found through a hash table of numbers: no allocation of their

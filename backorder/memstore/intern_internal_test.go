@@ -65,7 +65,7 @@ func TestInternerLimit(t *testing.T) {
 // append (as a rollback does) leaves the log exactly as it was.
 func TestEventLogFullRollsBack(t *testing.T) {
 	var log []undoer
-	l := eventLog{log: &log}
+	l := eventLog{log: &log, names: new(interner)}
 	l.names.maxNames = 2
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	first := []backorder.Event{{Type: backorder.StockReceived, At: at, Command: "c1", SKU: "A", Location: "AMS", Qty: 1}}

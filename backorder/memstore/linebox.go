@@ -16,8 +16,8 @@ import (
 // preferred location, ship group, ...): those are in rare, nil for a line
 // that has none of them. The store keeps every line it is given, and the
 // garbage collector scans every one in every cycle: the box is half the
-// size of a Line, and its SKU and locations are numbers of the line
-// table's interner, not strings, so that what is left to scan is the
+// size of a Line, and its SKU and locations are numbers of the store's
+// interner, not strings, so that what is left to scan is the
 // price and two pointers that are nil for most lines. Reads build the
 // backorder.Line.
 type lineBox struct {
@@ -30,7 +30,7 @@ type lineBox struct {
 	// or a location when the interner is full. Nil for most lines; like
 	// rare, never modified.
 	spill *lineSpill
-	sku   uint32 // a number of the interner, unless spill.sku is set
+	sku   uint32 // a number of the store's interner, unless spill.sku is set
 	// nAlloc and nCommitted are how many of qs are Allocations (first)
 	// and Committed, unless spill holds them.
 	nAlloc, nCommitted uint8
@@ -47,8 +47,7 @@ type boxQty struct {
 
 // lineSpill is what a lineBox could not keep in its own room.
 type lineSpill struct {
-	sku              string // set when the SKU has no number
-	skuSpilled       bool
+	sku              string // the SKU, when it has no number (never "", which is 0)
 	alloc, committed []backorder.LocQty
 }
 
@@ -93,7 +92,7 @@ func (b *lineBox) set(l *backorder.Line, names *interner) {
 	rare := b.rare
 	// The SKU keeps its number when it is the box's own: shipping writes
 	// a line again and again.
-	sku, skuOK := b.sku, b.spill == nil || !b.spill.skuSpilled
+	sku, skuOK := b.sku, b.spill == nil || b.spill.sku == ""
 	if !skuOK || sku == 0 || names.name(sku) != l.SKU {
 		sku, skuOK = names.lookup(l.SKU)
 	}
@@ -138,7 +137,7 @@ func (b *lineBox) set(l *backorder.Line, names *interner) {
 	b.qs = [2]boxQty{}
 	b.spill = &lineSpill{alloc: slices.Clone(l.Allocations), committed: slices.Clone(l.Committed)}
 	if !skuOK {
-		b.sku, b.spill.sku, b.spill.skuSpilled = 0, l.SKU, true
+		b.sku, b.spill.sku = 0, l.SKU
 	}
 }
 
@@ -163,14 +162,12 @@ func (b *lineBox) get(l *backorder.Line, names *interner, buf []backorder.LocQty
 	if sp := b.spill; sp != nil {
 		l.Allocations, buf = carve(buf, sp.alloc)
 		l.Committed, buf = carve(buf, sp.committed)
-		if sp.skuSpilled {
-			l.SKU = sp.sku
-		}
+		l.SKU = sp.sku
 	} else {
 		l.Allocations, buf = b.carveQs(buf, b.qs[:b.nAlloc], b.flags&allocNonNil != 0, names)
 		l.Committed, buf = b.carveQs(buf, b.qs[b.nAlloc:b.nAlloc+b.nCommitted], b.flags&committedNonNil != 0, names)
 	}
-	if b.spill == nil || !b.spill.skuSpilled {
+	if l.SKU == "" {
 		l.SKU = names.name(b.sku)
 	}
 	if r := b.rare; r != nil {

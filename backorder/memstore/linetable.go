@@ -37,8 +37,8 @@ type lineTable struct {
 	// allocation per line stored was a large part of storing an order.
 	slab []lineRow
 	// names numbers the SKUs and locations of the stored lines (see
-	// lineBox).
-	names interner
+	// lineBox): the store's interner.
+	names *interner
 }
 
 // lineChange is the state of one row before a write: its old value,
@@ -64,8 +64,8 @@ type rowIndex interface {
 	rewritten(old, r lineRow)
 }
 
-func newLineTable(log *[]undoer, indexes ...rowIndex) *lineTable {
-	return &lineTable{rows: newIDMap(), indexes: indexes, log: log, tx: 1}
+func newLineTable(names *interner, log *[]undoer, indexes ...rowIndex) *lineTable {
+	return &lineTable{rows: newIDMap(), indexes: indexes, log: log, tx: 1, names: names}
 }
 
 // get returns the row stored at k, or the zero row.
@@ -96,7 +96,7 @@ func (t *lineTable) write(k uuid.UUID, p *lineRow, v lineRow, line *backorder.Li
 		// the old value, during this write).
 		t.lineSnaps = append(t.lineSnaps, *v.line)
 		seen.line, lineSnap = &t.lineSnaps[len(t.lineSnaps)-1], true
-		v.line.set(line, &t.names)
+		v.line.set(line, t.names)
 	}
 	if entry != nil {
 		// The old entry is kept when a change of this transaction refers

@@ -59,6 +59,9 @@ type Store struct {
 	commands  *cmdTable
 	sequences *sequenceTable
 	events    eventLog
+	// names numbers the SKUs, locations and customers that stored lines
+	// and events keep as numbers (see interner).
+	names interner
 
 	allLocations *sortedIndex[struct{}, backorder.Location]
 	skuInbounds  *sortedIndex[string, backorder.Inbound]
@@ -155,13 +158,13 @@ func (s *Store) init() {
 	s.inbounds = newTable[string](log, index[backorder.Inbound](s.skuInbounds))
 	s.orders = newTable[uuid.UUID, *orderRec](log)
 	s.open = newOpenOrders()
-	s.lines = newLineTable(log, lineIndex{s.open},
+	s.lines = newLineTable(&s.names, log, lineIndex{s.open},
 		entryIndex{s.waiting}, entryIndex{s.holders}, entryIndex{s.customers})
 	s.shipments = newTable[uuid.UUID](log, index[*backorder.Shipment](s.orderShips))
 	s.invoices = newTable[uuid.UUID](log, index[*backorder.Invoice](s.orderInvs))
 	s.commands = newCmdTable(log)
 	s.sequences = newSequenceTable(log)
-	s.events.log = log
+	s.events.log, s.events.names = log, &s.names
 	s.tables = []undoer{s.items, s.suppliers, s.locations, s.positions, s.inbounds, s.orders, s.lines,
 		s.shipments, s.invoices, s.commands, s.sequences, &s.events}
 }
@@ -303,7 +306,7 @@ type eventLog struct {
 	// rare holds the rare fields of the events that have any (see
 	// storedEvent.rare), and names numbers their strings.
 	rare  []rareEventFields
-	names interner
+	names *interner // the store's
 	// marks are the lengths (events, batches, rare) before each append of
 	// the running transaction.
 	marks []logMark
@@ -326,7 +329,7 @@ type eventBatch struct {
 // fields. An Event is some 300 bytes, mostly empty, and the outbox keeps
 // every event ever raised: the compact form is a fifth of the memory
 // written per event, and, having no pointers (its strings are numbered by
-// the log's interner), it is memory the garbage collector never scans and
+// the store's interner), it is memory the garbage collector never scans and
 // the write barrier never sees, however long the outbox grows. Seq is the
 // event's place in the log, At and Command are its batch's. Type is a
 // code for the engine's types (its name is in the rare fields for any
@@ -337,8 +340,8 @@ type storedEvent struct {
 	orderID  uuid.UUID
 	id2      uuid.UUID
 	qty      int64
-	str      uint32 // a number of the log's interner
-	location uint32 // a number of the log's interner
+	str      uint32 // a number of the store's interner
+	location uint32 // a number of the store's interner
 	// rare is 1 + the index of the event's rare fields in eventLog.rare,
 	// or 0 for an event that has none.
 	rare  uint32

@@ -245,7 +245,7 @@ func (t *tx) appendOrder(dst []backorder.Line, id uuid.UUID) (backorder.Order, e
 	}
 	for _, lid := range rec.lines {
 		o.Lines = append(o.Lines, backorder.Line{})
-		qs = t.s.lines.row(lid).line.get(&o.Lines[len(o.Lines)-1], &t.s.lines.names, qs)
+		qs = t.s.lines.row(lid).line.get(&o.Lines[len(o.Lines)-1], &t.s.names, qs)
 	}
 	return o, nil
 }
@@ -330,7 +330,7 @@ func (t *tx) putOrderLine(l *backorder.Line, p *lineRow, r lineRow, open []openL
 			return open[1:], closed // its room in the block stays unused
 		}
 		b := &open[0]
-		b.line.set(l, &t.s.lines.names)
+		b.line.set(l, &t.s.names)
 		r.line = &b.line
 		if r.home == nil {
 			r.home = &b.entry
@@ -341,7 +341,7 @@ func (t *tx) putOrderLine(l *backorder.Line, p *lineRow, r lineRow, open []openL
 			t.s.lines.write(l.ID, p, r, l, nil)
 			return open, closed[1:]
 		}
-		closed[0].set(l, &t.s.lines.names)
+		closed[0].set(l, &t.s.names)
 		r.line, closed = &closed[0], closed[1:]
 	}
 	t.s.lines.write(l.ID, p, r, nil, nil)
@@ -438,7 +438,7 @@ func (t *tx) Line(id uuid.UUID) (backorder.Line, error) {
 	if n := b.size(); n > 0 {
 		qs = make([]backorder.LocQty, 0, n)
 	}
-	b.get(&l, &t.s.lines.names, qs) // its slices are new: qs's
+	b.get(&l, &t.s.names, qs) // its slices are new: qs's
 	return l, nil
 }
 
@@ -487,7 +487,7 @@ func (t *tx) PutLine(l backorder.Line) error {
 		return nil
 	}
 	var home *entryBox
-	r.line, home = newLineBox(&l, &t.s.lines.names)
+	r.line, home = newLineBox(&l, &t.s.names)
 	if r.home == nil {
 		r.home = home
 	}
