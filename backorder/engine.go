@@ -26,7 +26,10 @@ type Config struct {
 	Policy allocation.Policy
 	// Policies are named policies that an item may choose with Item.Policy.
 	Policies map[string]allocation.Policy
-	// Now is the clock. Default: time.Now.
+	// Now is the clock. Default: time.Now. The engine drops the monotonic
+	// clock reading of the times it takes (time.Time.Round(0)): they are
+	// stored, and compared with times read back, as instants of the wall
+	// clock.
 	Now func() time.Time
 	// NewID makes ids for shipments, invoices and other records the engine
 	// creates. Default: uuid.New.

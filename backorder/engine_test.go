@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -456,4 +457,50 @@ func TestConcurrentEnginesLoseNothing(t *testing.T) {
 	require.EqualValues(t, 8*25*2, a.OnHand)
 	require.EqualValues(t, 8*25*2, a.Allocated)
 	require.EqualValues(t, 8*25*1, a.Backordered)
+}
+
+// TestClockReadingsAreWallClockInstants checks that the times the engine
+// takes from its clock, the default time.Now and a host's clock alike,
+// carry no monotonic reading: they are stored and compared with times read
+// back, and a time placed by the host is kept as given.
+func TestClockReadingsAreWallClockInstants(t *testing.T) {
+	ctx := context.Background()
+	for _, now := range []func() time.Time{nil, time.Now} {
+		eng, err := backorder.New(backorder.Config{Store: memstore.New(), Now: now})
+		require.NoError(t, err)
+		require.NoError(t, eng.PutLocation(ctx, backorder.Location{ID: "AMS"}))
+		require.NoError(t, eng.PutItem(ctx, backorder.Item{SKU: "A"}))
+		o := backorder.Order{ID: uuid.New(), Customer: "C", Currency: "EUR",
+			Lines: []backorder.Line{{ID: uuid.New(), SKU: "A", Qty: 2}}}
+		_, err = eng.PlaceOrder(ctx, o)
+		require.NoError(t, err)
+		got, err := eng.Order(ctx, o.ID)
+		require.NoError(t, err)
+		require.False(t, got.Placed.IsZero())
+		require.True(t, got.Placed == got.Placed.Round(0), "no monotonic reading: %v", got.Placed)
+		book, err := eng.Book(ctx, "A")
+		require.NoError(t, err)
+		require.Len(t, book, 1)
+		require.True(t, book[0].Placed == got.Placed)
+		evs, err := eng.Events(ctx, 0, 10)
+		require.NoError(t, err)
+		for _, ev := range evs {
+			require.True(t, ev.At == ev.At.Round(0), "%s at %v", ev.Type, ev.At)
+		}
+
+		// A host's own Placed, monotonic reading and all, is kept.
+		mine := time.Now()
+		o2 := o
+		o2.ID, o2.Placed = uuid.New(), mine
+		o2.Lines = []backorder.Line{{ID: uuid.New(), SKU: "A", Qty: 1}}
+		_, err = eng.PlaceOrder(ctx, o2)
+		require.NoError(t, err)
+		got2, err := eng.Order(ctx, o2.ID)
+		require.NoError(t, err)
+		require.True(t, got2.Placed == mine)
+		book, err = eng.Book(ctx, "A")
+		require.NoError(t, err)
+		require.Len(t, book, 2)
+		require.True(t, book[1].Placed == mine, "the entry's Placed too, spilled beside its box")
+	}
 }

@@ -86,7 +86,7 @@ func newWork(e *Engine, tx Tx, cmd string) *work {
 
 // start readies a new or reset work for an operation.
 func (w *work) start(e *Engine, tx Tx, cmd string) {
-	w.e, w.tx, w.now, w.cmd = e, tx, e.now(), cmd
+	w.e, w.tx, w.now, w.cmd = e, tx, e.now().Round(0), cmd
 	w.app, _ = tx.(AppendTx)
 	w.exists, _ = tx.(ExistsTx)
 	w.prefetcher, _ = tx.(Prefetcher)

@@ -2,9 +2,9 @@ package memstore
 
 import (
 	"encoding/binary"
+	"math"
 	"math/rand/v2"
 	"reflect"
-	"slices"
 	"testing"
 	"time"
 
@@ -97,8 +97,9 @@ func TestEventBatchesAcrossChunks(t *testing.T) {
 }
 
 // TestLineBoxRoundTrip stores lines with and without their rare fields,
-// with their quantities in the box's room and beyond it, and reads each
-// back exactly; a rewrite that keeps the rare fields keeps their box.
+// with their quantities in the box's room and beyond it, with prices the
+// interner numbers and prices it keeps as given, and reads each back
+// exactly; a rewrite that needs the same ext keeps it.
 func TestLineBoxRoundTrip(t *testing.T) {
 	d := func(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 	full := backorder.Line{ID: uuid.New(), OrderID: uuid.New(), SKU: "A", Qty: 9, UnitPrice: d("1.50"),
@@ -114,65 +115,68 @@ func TestLineBoxRoundTrip(t *testing.T) {
 	noCommit := plain
 	noCommit.Allocations = []backorder.LocQty{{Location: "RTM", Qty: 2}, {Location: "AMS", Qty: 3}}
 	noCommit.Committed = []backorder.LocQty{}
-	lines := []backorder.Line{full, plain, two, noCommit, {}}
+	samePrice := plain // another decimal of the same value: numbered alike
+	samePrice.UnitPrice = d("2")
+	free := plain // a zero coefficient: kept as given
+	free.UnitPrice = decimal.Zero
+	freeToo := plain
+	freeToo.UnitPrice = d("1").Sub(d("1"))
+	huge := plain // a coefficient beyond int64: kept as given
+	huge.UnitPrice = d("123456789012345678901234.5")
+	negative := plain
+	negative.UnitPrice = d("-0.07")
+	lines := []backorder.Line{full, plain, two, noCommit, samePrice, free, freeToo, huge, negative, {}}
 	var names interner
-	for _, l := range lines {
+	for i, l := range lines {
 		var b lineBox
-		b.set(&l, &names)
-		require.Equal(t, len(l.Allocations)+len(l.Committed), b.size())
-		require.Equal(t, len(l.Allocations)+len(l.Committed) > 2, b.spill != nil, "spills only what does not fit")
+		x := b.set(&l, &names, nil)
+		require.Equal(t, len(l.Allocations)+len(l.Committed), b.size(x))
+		require.Equal(t, len(l.Allocations)+len(l.Committed) > 2, x != nil && x.spill, "spills only what does not fit")
+		require.Equal(t, hasRare(&l), x != nil && x.hasRare)
 		require.Equal(t, openQty(&l), b.open())
 		var got backorder.Line
-		rest := b.get(&got, &names, make([]backorder.LocQty, 0, b.size()))
-		require.Equal(t, l, got)
+		rest := b.get(&got, x, &names, make([]backorder.LocQty, 0, b.size(x)))
+		require.Equal(t, l, got, "line %d", i)
 		require.Equal(t, l.Allocations == nil, got.Allocations == nil)
 		require.Equal(t, l.Committed == nil, got.Committed == nil)
-		require.Len(t, rest, b.size(), "the values are carved from the buffer given")
+		require.Len(t, rest, b.size(x), "the values are carved from the buffer given")
 	}
-	// A full interner: the SKU and locations it cannot number spill, and
-	// the line still reads back exactly.
+	require.Len(t, names.prices, 4, "the zero Decimal, 1.50, 2 and -0.07")
+	// A full interner: the SKU, locations and prices it cannot number go
+	// to the ext, and the line still reads back exactly.
 	small := interner{maxNames: 1}
-	for _, l := range lines {
+	for i, l := range lines {
 		var b lineBox
-		b.set(&l, &small)
+		x := b.set(&l, &small, nil)
 		var got backorder.Line
-		b.get(&got, &small, nil)
-		require.Equal(t, l, got)
+		b.get(&got, x, &small, nil)
+		require.Equal(t, l, got, "line %d", i)
 		require.Equal(t, openQty(&l), b.open())
 	}
-	// Written again over itself, a box keeps or renumbers its SKU.
+	// Written again over itself, a box keeps an ext that holds what the
+	// line needs, and numbers its SKU anew when it changes.
 	var b lineBox
-	b.set(&full, &names)
-	rare := b.rare
-	require.NotNil(t, rare)
+	x := b.set(&full, &names, nil)
+	require.NotNil(t, x)
 	again := full
 	again.Shipped++
-	b.set(&again, &names)
-	require.Same(t, rare, b.rare)
+	require.Same(t, x, b.set(&again, &names, x))
 	again.CancelReason = "other"
 	again.SKU = "renamed"
-	b.set(&again, &names)
-	require.NotSame(t, rare, b.rare)
-	require.Equal(t, "why", rare.cancelReason, "a stored rare box is never modified")
+	y := b.set(&again, &names, x)
+	require.NotSame(t, x, y)
+	require.Equal(t, "why", x.rare.cancelReason, "a stored ext is never modified")
 	var got backorder.Line
-	b.get(&got, &names, nil)
+	b.get(&got, y, &names, nil)
 	require.Equal(t, again, got)
-	b.set(&plain, &names)
-	require.Nil(t, b.rare)
+	require.Nil(t, b.set(&plain, &names, y))
 }
 
-// TestLineBoxPointers pins what the garbage collector scans in a stored
-// line: its price and two pointers that are nil for most lines, nothing
-// else.
+// TestLineBoxPointers pins that the garbage collector has nothing to scan
+// in a stored line's box, nor in the block of an order's open lines.
 func TestLineBoxPointers(t *testing.T) {
-	typ := reflect.TypeFor[lineBox]()
-	var withPointers []string
-	for i := range typ.NumField() {
-		if hasPointers(typ.Field(i).Type) {
-			withPointers = append(withPointers, typ.Field(i).Name)
-		}
-	}
-	require.Equal(t, []string{"price", "rare", "spill"}, withPointers)
+	require.False(t, hasPointers(reflect.TypeFor[lineBox]()))
+	require.False(t, hasPointers(reflect.TypeFor[openLineBox]()))
 }
 
 // TestIDMapMatchesMap runs random sets, gets and deletes on an idMap and
@@ -237,21 +241,33 @@ func TestHolderIndexMatchesSeqIndex(t *testing.T) {
 	type pair struct{ sku, loc string }
 	r := rand.New(rand.NewPCG(13, 17))
 	skus, locs := []string{"A", "B", "C"}, []string{"AMS", "BER", "CPH", "DUB"}
-	oracle := newSeqIndex(func(e *backorder.BookEntry, dst []pair) []pair {
-		held(e, func(loc string) { dst = append(dst, pair{e.SKU, loc}) })
+	var names interner
+	// The oracle's keys come from the entry as a reader gets it, by the
+	// rule itself: each location with a Qty > 0, a location listed twice
+	// in a row once.
+	oracle := newSeqIndex(func(ref entryRef, dst []pair) []pair {
+		var e backorder.BookEntry
+		ref.get(&e, &names, nil)
+		for i, a := range e.Allocations {
+			if a.Qty > 0 && (i == 0 || a.Location != e.Allocations[i-1].Location) {
+				dst = append(dst, pair{e.SKU, a.Location})
+			}
+		}
 		return dst
 	})
-	ix := newHolderIndex()
-	entry := func(id uuid.UUID) *backorder.BookEntry {
+	ix := newHolderIndex(&names)
+	// Entries with up to two allocations are kept in the box, more
+	// spill.
+	entry := func(id uuid.UUID) entryRef {
 		e := &backorder.BookEntry{SKU: skus[r.IntN(len(skus))], LineID: id, Seq: r.Int64N(50)}
 		for _, loc := range locs {
 			if r.IntN(3) == 0 {
 				e.Allocations = append(e.Allocations, backorder.LocQty{Location: loc, Qty: r.Int64N(3)})
 			}
 		}
-		return e
+		return newEntryRef(e, &names)
 	}
-	stored := map[uuid.UUID]*backorder.BookEntry{}
+	stored := map[uuid.UUID]entryRef{}
 	var ids []uuid.UUID
 	for step := range 5000 {
 		switch op := r.IntN(4); {
@@ -264,29 +280,38 @@ func TestHolderIndexMatchesSeqIndex(t *testing.T) {
 			ids = append(ids, id)
 		case op == 1:
 			id := ids[r.IntN(len(ids))]
-			if e := stored[id]; e != nil {
+			if e := stored[id]; e.b != nil {
 				ix.remove(e)
 				oracle.remove(e)
-				stored[id] = nil
+				stored[id] = entryRef{}
 			}
 		case op == 2:
 			id := ids[r.IntN(len(ids))]
-			if old := stored[id]; old != nil {
+			if old := stored[id]; old.b != nil {
 				e := entry(id)
 				ix.replace(old, e)
 				oracle.replace(old, e)
 				stored[id] = e
 			}
 		default:
-			// Written in place: the indexes hold the entry already.
+			// Written in place, as lineTable.write does: the indexes
+			// hold the entry already, and are told of it as
+			// entryIndex.rewritten tells them.
 			id := ids[r.IntN(len(ids))]
-			if e := stored[id]; e != nil {
-				old := *e
-				old.Allocations = slices.Clone(e.Allocations)
-				*e = *entry(id)
-				ix.update(&old, e)
-				oracle.remove(&old)
+			if e := stored[id]; e.b != nil {
+				snap := *e.b
+				old := entryRef{b: &snap, sp: e.sp}
+				n := entry(id)
+				*e.b = *n.b
+				e.sp = n.sp
+				if old.sp != e.sp {
+					ix.replace(old, e)
+				} else {
+					ix.update(old, e)
+				}
+				oracle.remove(old)
 				oracle.add(e)
+				stored[id] = e
 			}
 		}
 		for _, sku := range skus {
@@ -314,4 +339,98 @@ func TestIDMapReusesTombstones(t *testing.T) {
 	require.Equal(t, 1, m.length)
 	require.Same(t, p, m.get(keep))
 	require.Less(t, m.dir[0].used, idBucketLoad)
+}
+
+// TestEntryBoxRoundTrip stores book entries with every field set, with
+// their quantities in the box's room and beyond it, with times in UTC,
+// local time, other zones and with monotonic readings, and reads each
+// back exactly, into a destination that held another entry; with a full
+// interner, the strings spill and still read back.
+func TestEntryBoxRoundTrip(t *testing.T) {
+	zone := time.FixedZone("X", 5400)
+	full := backorder.BookEntry{SKU: "A", LineID: uuid.New(), OrderID: uuid.New(), Customer: "ACME", Priority: -3,
+		Placed: time.Date(2026, 1, 2, 3, 4, 5, 6, time.Local), Seq: 9, Backordered: 4,
+		Allocations:   []backorder.LocQty{{Location: "AMS", Qty: 2}},
+		Committed:     []backorder.LocQty{{Location: "AMS", Qty: 1}},
+		MinAllocation: 2, Protection: backorder.ProtectWin, RequestedDate: time.Date(2026, 3, 4, 5, 6, 7, 8, time.UTC),
+		Promise: backorder.PromiseDate{Kind: backorder.PromiseEstimated, Ready: time.Unix(-1e12, 999999999).UTC(),
+			Delivery: time.Time{}}}
+	wide := full
+	wide.Allocations = []backorder.LocQty{{Location: "AMS", Qty: 2}, {Location: "RTM", Qty: 0}, {Location: "UTR", Qty: 5}}
+	wide.Committed = nil
+	monotonic := full
+	monotonic.Placed = time.Now()
+	zoned := full
+	zoned.Promise.Delivery = time.Time{}.In(zone)
+	empty := backorder.BookEntry{SKU: "B", LineID: uuid.New(), Allocations: []backorder.LocQty{}, Committed: []backorder.LocQty{}}
+	entries := []backorder.BookEntry{full, wide, monotonic, zoned, empty, {}}
+	check := func(names *interner, wantSpill func(e *backorder.BookEntry) bool) {
+		for i, e := range entries {
+			r := newEntryRef(&e, names)
+			require.Equal(t, len(e.Allocations)+len(e.Committed), r.size())
+			require.Equal(t, wantSpill(&e), r.sp != nil, "entry %d", i)
+			got := entries[(i+1)%len(entries)] // every field overwritten
+			rest := r.get(&got, names, make([]backorder.LocQty, 0, r.size()))
+			require.Equal(t, e, got, "entry %d", i)
+			require.True(t, e.Placed == got.Placed && e.Promise == got.Promise && e.RequestedDate == got.RequestedDate,
+				"entry %d: times are the same values", i)
+			require.Equal(t, e.Allocations == nil, got.Allocations == nil)
+			require.Equal(t, e.Committed == nil, got.Committed == nil)
+			require.Len(t, rest, r.size(), "the values are carved from the buffer given")
+			require.Equal(t, e.SKU, r.skuName(names))
+			require.Equal(t, e.Customer, r.customerName(names))
+			require.True(t, e.Placed == r.placed())
+			require.Equal(t, len(e.Allocations), r.allocLen())
+			for k, a := range e.Allocations {
+				loc, qty := r.allocAt(k, names)
+				require.Equal(t, a, backorder.LocQty{Location: loc, Qty: qty})
+			}
+		}
+	}
+	packed := func(e *backorder.BookEntry) bool {
+		for _, tm := range []time.Time{e.Placed, e.RequestedDate, e.Promise.Ready, e.Promise.Delivery} {
+			if _, ok := packTime(tm); !ok {
+				return false
+			}
+		}
+		return true
+	}
+	var names interner
+	check(&names, func(e *backorder.BookEntry) bool { return len(e.Allocations)+len(e.Committed) > 2 || !packed(e) })
+	small := interner{maxNames: 1}
+	check(&small, func(e *backorder.BookEntry) bool {
+		return e.SKU != "" || e.Customer != "" || e.Protection != "" || e.Promise.Kind != "" ||
+			len(e.Allocations)+len(e.Committed) > 0 || !packed(e)
+	})
+
+	// Entries compare by their strings whether they spilled or not.
+	a, b := newEntryRef(&full, &names), newEntryRef(&full, &small)
+	require.True(t, sameSKU(a, b, &names) && sameCustomer(a, b, &names))
+	require.True(t, sameEntryKeys(a, b, &names))
+	c := full
+	c.Allocations = []backorder.LocQty{{Location: "AMS", Qty: 0}}
+	require.False(t, sameAllocKeys(a, newEntryRef(&c, &names), &names), "a location held, then not")
+}
+
+// TestPackTime packs the times a clock gives and reads them back as the
+// same values, and declines what it cannot keep: a monotonic reading, a
+// zone other than UTC and the local one.
+func TestPackTime(t *testing.T) {
+	for _, tm := range []time.Time{{}, time.Unix(0, 0).UTC(), time.Unix(0, 0), time.Now().Round(0),
+		time.Now().UTC().Round(0), time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.Local),
+		time.Unix(math.MinInt64/2, 0).UTC(), time.Unix(math.MaxInt64/2, 5)} {
+		bt, ok := packTime(tm)
+		require.True(t, ok, "%v", tm)
+		require.True(t, tm == bt.time(), "%v: got %v", tm, bt.time())
+	}
+	for _, tm := range []time.Time{time.Now(), time.Now().In(time.FixedZone("X", 60)), time.Time{}.In(time.FixedZone("Y", 0))} {
+		_, ok := packTime(tm)
+		require.False(t, ok, "%v", tm)
+	}
+}
+
+// TestEntryBoxPointers pins that the garbage collector has nothing to
+// scan in a stored book entry's box.
+func TestEntryBoxPointers(t *testing.T) {
+	require.False(t, hasPointers(reflect.TypeFor[entryBox]()))
 }

@@ -37,9 +37,10 @@
 //  3. Every value is copied on the way in and on the way out, so callers
 //     never share memory with the store. Its transactions also implement
 //     backorder.AppendTx and backorder.AppendOrderTx, which the engine uses
-//     to read positions, books and orders into buffers it reuses. Times are kept exactly as given, zone and monotonic
-//     reading included; a database keeps microseconds and may change the
-//     zone, so do not let tests depend on more than storetest checks.
+//     to read positions, books and orders into buffers it reuses. Times are
+//     kept exactly as given, zone and monotonic reading included; a
+//     database keeps microseconds and may change the zone, so do not let
+//     tests depend on more than storetest checks.
 //  4. The write methods of a View's Tx return ErrReadOnly. Every method of
 //     a Tx used after its function returned returns ErrTxDone. A nil ctx or
 //     fn is refused with a *backorder.ValidationError.
@@ -68,13 +69,17 @@
 //
 // A line and its book entries are one row, found with one lookup in a
 // hash table of line ids that grows a bucket at a time (no insert
-// rehashes the whole table). Lines are stored in a compact form (the
-// fields most lines leave empty behind one pointer, the SKU and locations
-// as numbers of a table of names, so that the garbage collector has the
-// price to scan and little else), and an order's lines
-// in one block, each with room for its first two allocations and for its
-// book entry (a block stays in memory while any of its lines is stored),
-// so storing an order and its entries is a few allocations. A line or its
+// rehashes the whole table). Lines and book entries are stored in a
+// compact form without pointers, which the garbage collector never scans:
+// the SKU, customer and locations as numbers of a table of names, prices as
+// numbers of a table of prices, times as their instant and a zone code
+// (UTC or local), and room for the first two allocations. What does not fit
+// (the fields most lines leave empty, more allocations, times in other
+// zones or with a monotonic reading, a full table) is kept beside the box,
+// behind one pointer that is nil for most lines and entries. An order's
+// lines are stored in one block, each with room for its book entry (a
+// block stays in memory while any of its lines is stored), so storing an
+// order and its entries is a few allocations. A line or its
 // first book entry written again is written over the stored one, in
 // place, its old value kept for undo, so that shipping and confirming
 // allocate nothing per line.

@@ -1,10 +1,6 @@
 package memstore
 
-import (
-	"slices"
-
-	"github.com/backorderkit/backorderkit/backorder"
-)
+import "slices"
 
 // holderIndex groups book entries by SKU and by each location where they
 // hold stock, each group sorted by Seq then line id, as a seqIndex keyed
@@ -13,7 +9,8 @@ import (
 // by one: hashing a pair of strings cost as much as the rest of writing
 // an entry into the index.
 type holderIndex struct {
-	skus map[string]*[]locItems
+	skus  map[string]*[]locItems
+	names *interner // the store's, for the entries' SKUs and locations
 }
 
 // locItems is the group of one location.
@@ -22,16 +19,8 @@ type locItems struct {
 	items []seqItem
 }
 
-func newHolderIndex() *holderIndex { return &holderIndex{skus: make(map[string]*[]locItems)} }
-
-// held calls fn for each location where e holds stock, once each (as the
-// seqIndex keys did: a location listed twice in a row counts once).
-func held(e *backorder.BookEntry, fn func(loc string)) {
-	for i, a := range e.Allocations {
-		if a.Qty > 0 && (i == 0 || a.Location != e.Allocations[i-1].Location) {
-			fn(a.Location)
-		}
-	}
+func newHolderIndex(names *interner) *holderIndex {
+	return &holderIndex{skus: make(map[string]*[]locItems), names: names}
 }
 
 // groupOf returns the items of (sku, loc), creating the group if create
@@ -74,10 +63,11 @@ func (ix *holderIndex) drop(sku, loc string) {
 	}
 }
 
-func (ix *holderIndex) add(e *backorder.BookEntry) {
+func (ix *holderIndex) add(e entryRef) {
 	it := itemOf(e)
-	held(e, func(loc string) {
-		g := ix.groupOf(e.SKU, loc, true)
+	sku := e.skuName(ix.names)
+	e.held(ix.names, func(loc string) {
+		g := ix.groupOf(sku, loc, true)
 		// Appends dominate: sequence numbers rise over time.
 		if n := len(g.items); n == 0 || compareItems(g.items[n-1], it) < 0 {
 			g.items = append(g.items, it)
@@ -88,10 +78,11 @@ func (ix *holderIndex) add(e *backorder.BookEntry) {
 	})
 }
 
-func (ix *holderIndex) remove(e *backorder.BookEntry) {
+func (ix *holderIndex) remove(e entryRef) {
 	it := itemOf(e)
-	held(e, func(loc string) {
-		g := ix.groupOf(e.SKU, loc, false)
+	sku := e.skuName(ix.names)
+	e.held(ix.names, func(loc string) {
+		g := ix.groupOf(sku, loc, false)
 		if g == nil {
 			return
 		}
@@ -100,7 +91,7 @@ func (ix *holderIndex) remove(e *backorder.BookEntry) {
 			return
 		}
 		if len(g.items) == 1 {
-			ix.drop(e.SKU, loc)
+			ix.drop(sku, loc)
 			return
 		}
 		g.items = removeAt(g.items, i)
@@ -108,29 +99,22 @@ func (ix *holderIndex) remove(e *backorder.BookEntry) {
 }
 
 // sameHeld reports whether a and b are in the same groups.
-func sameHeld(a, b *backorder.BookEntry) bool {
-	if a.SKU != b.SKU || len(a.Allocations) != len(b.Allocations) {
-		return false
-	}
-	for i := range a.Allocations {
-		if p, q := &a.Allocations[i], &b.Allocations[i]; p.Location != q.Location || (p.Qty > 0) != (q.Qty > 0) {
-			return false
-		}
-	}
-	return true
+func sameHeld(a, b entryRef, names *interner) bool {
+	return sameSKU(a, b, names) && sameAllocKeys(a, b, names)
 }
 
 // replace swaps old for e where they belong to the same groups at the same
 // place, which is the common case of an update, and otherwise moves it.
-func (ix *holderIndex) replace(old, e *backorder.BookEntry) {
+func (ix *holderIndex) replace(old, e entryRef) {
 	it := itemOf(e)
-	if !sameHeld(old, e) || compareItems(itemOf(old), it) != 0 {
+	if !sameHeld(old, e, ix.names) || compareItems(itemOf(old), it) != 0 {
 		ix.remove(old)
 		ix.add(e)
 		return
 	}
-	held(e, func(loc string) {
-		if g := ix.groupOf(e.SKU, loc, false); g != nil {
+	sku := e.skuName(ix.names)
+	e.held(ix.names, func(loc string) {
+		if g := ix.groupOf(sku, loc, false); g != nil {
 			if i, found := search(g.items, it); found {
 				g.items[i] = it
 			}
@@ -140,8 +124,8 @@ func (ix *holderIndex) replace(old, e *backorder.BookEntry) {
 
 // update is replace for an entry written in place, which the index holds
 // already: it moves only if its groups or its place changed.
-func (ix *holderIndex) update(old, e *backorder.BookEntry) {
-	if old.Seq == e.Seq && sameHeld(old, e) {
+func (ix *holderIndex) update(old, e entryRef) {
+	if old.b.seq == e.b.seq && sameHeld(old, e, ix.names) {
 		return
 	}
 	ix.remove(old)

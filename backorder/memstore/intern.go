@@ -3,6 +3,8 @@ package memstore
 import (
 	"errors"
 	"math"
+
+	"github.com/shopspring/decimal"
 )
 
 // errTooManyNames is returned when an interner would number more strings
@@ -32,6 +34,13 @@ type interner struct {
 		s  string
 		id uint32
 	}
+	// prices numbers the unit prices of stored lines in the same way
+	// (see priceID): a decimal holds a pointer, and a line repeats the
+	// price of many others. prices[0] is the zero Decimal; lastPrice is
+	// the number given last.
+	prices    []decimal.Decimal
+	priceIDs  map[priceKey]uint32
+	lastPrice uint32
 	// maxNames, when not 0, lowers the limit of numbers, for tests.
 	maxNames uint64
 }
@@ -104,4 +113,60 @@ func (in *interner) name(id uint32) string {
 		return ""
 	}
 	return in.names[id]
+}
+
+// priceKey is a unit price by its coefficient and exponent, which
+// together are its exact representation.
+type priceKey struct {
+	coef int64
+	exp  int32
+}
+
+// priceID returns the number of d among the interner's prices, numbering
+// it if it has none, or reports false when d cannot be numbered: its
+// coefficient does not fit an int64, or is 0 (a zero coefficient may be
+// held as a nil or an empty slice, which the number would not keep
+// apart), or the prices are full. hint is a number d may already have (a
+// line written again keeps its price): d is compared with it first. The
+// zero Decimal is 0. Called only by writers.
+func (in *interner) priceID(d decimal.Decimal, hint uint32) (uint32, bool) {
+	if d == (decimal.Decimal{}) {
+		return 0, true
+	}
+	if hint != 0 && in.prices[hint] == d {
+		return hint, true
+	}
+	if in.lastPrice != 0 && in.prices[in.lastPrice] == d {
+		return in.lastPrice, true
+	}
+	if d.NumDigits() > 18 {
+		return 0, false
+	}
+	k := priceKey{coef: d.CoefficientInt64(), exp: d.Exponent()}
+	if k.coef == 0 {
+		return 0, false
+	}
+	id, ok := in.priceIDs[k]
+	if !ok {
+		if in.priceIDs == nil {
+			in.priceIDs = make(map[priceKey]uint32)
+			in.prices = append(in.prices[:0], decimal.Decimal{})
+		}
+		if uint64(len(in.prices)) > in.limit() {
+			return 0, false
+		}
+		id = uint32(len(in.prices))
+		in.prices = append(in.prices, d)
+		in.priceIDs[k] = id
+	}
+	in.lastPrice = id
+	return id, true
+}
+
+// price returns the price numbered id (0 gives the zero Decimal).
+func (in *interner) price(id uint32) decimal.Decimal {
+	if id == 0 {
+		return decimal.Decimal{}
+	}
+	return in.prices[id]
 }

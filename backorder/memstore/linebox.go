@@ -9,30 +9,27 @@ import (
 	"github.com/backorderkit/backorderkit/backorder"
 )
 
-// lineBox is a stored line in a compact form, with room for its first two
-// LocQty values, so that a line held at one location (with or without a
-// shipment on it) is one allocation. A backorder.Line is some 300 bytes,
-// a third of them fields that most lines leave empty (discounts, tax,
-// preferred location, ship group, ...): those are in rare, nil for a line
-// that has none of them. The store keeps every line it is given, and the
-// garbage collector scans every one in every cycle: the box is half the
-// size of a Line, and its SKU and locations are numbers of the store's
-// interner, not strings, so that what is left to scan is the
-// price and two pointers that are nil for most lines. Reads build the
-// backorder.Line.
+// lineBox is a stored line in a compact form without pointers, with room
+// for its first two LocQty values, so that a line held at one location
+// (with or without a shipment on it) is one allocation. A backorder.Line is
+// some 300 bytes, a third of them fields that most lines leave empty
+// (discounts, tax, preferred location, ship group, ...). The store keeps
+// every line it is given, and the garbage collector scans every block of
+// memory with a pointer word in every cycle (see entryBox): the box is half
+// the size of a Line, its SKU and locations are numbers of the store's
+// interner and its price a number of the interner's prices, and what does
+// not fit, the rare fields among them, is in a lineExt that the row keeps
+// beside the box. Reads build the backorder.Line.
 type lineBox struct {
 	id, orderID                            uuid.UUID
 	qty, seq, shipped, cancelled, backordd int64
-	price                                  decimal.Decimal
-	rare                                   *lineRare
-	// spill holds what does not fit in the box: Allocations and
-	// Committed when they have more than two values in all, and the SKU
-	// or a location when the interner is full. Nil for most lines; like
-	// rare, never modified.
-	spill *lineSpill
-	sku   uint32 // a number of the store's interner, unless spill.sku is set
+	// openQty is the line's open quantity, for the index of open orders,
+	// which sees boxes without their lineExt.
+	openQty int64
+	sku     uint32 // a number of the store's interner, unless the ext holds the SKU
+	price   uint32 // a number of the interner's prices, unless the ext holds the price
 	// nAlloc and nCommitted are how many of qs are Allocations (first)
-	// and Committed, unless spill holds them.
+	// and Committed, unless the ext holds them.
 	nAlloc, nCommitted uint8
 	// flags keep a nil and an empty slice apart.
 	flags uint8
@@ -45,10 +42,20 @@ type boxQty struct {
 	loc uint32
 }
 
-// lineSpill is what a lineBox could not keep in its own room.
-type lineSpill struct {
-	sku              string // the SKU, when it has no number (never "", which is 0)
+// lineExt is what a lineBox could not keep in its own room: the rare
+// fields of a line that has any; Allocations and Committed when they have
+// more than two values in all or a location has no number; the SKU when
+// it has no number; the price when it has none. Nil for most lines; like
+// every stored value, never modified: a line written again with the same
+// ext keeps it.
+type lineExt struct {
+	rare             lineRare
+	hasRare          bool
+	spill            bool // alloc and committed hold the quantities
 	alloc, committed []backorder.LocQty
+	sku              string // the SKU, when it has no number (never "", which is 0)
+	price            decimal.Decimal
+	hasPrice         bool
 }
 
 // lineBox flags.
@@ -57,9 +64,8 @@ const (
 	committedNonNil             // Committed is not nil
 )
 
-// lineRare holds the fields of a line that most lines leave empty. Like
-// every stored value it is never modified: a box whose line changed them
-// gets a new one, and one whose line kept them keeps its own.
+// lineRare holds the fields of a line that most lines leave empty, in its
+// lineExt.
 type lineRare struct {
 	discountPercent, discountAmount, taxPercent decimal.Decimal
 	taxCategory, preferredLocation, shipGroup   string
@@ -87,90 +93,104 @@ func hasRare(l *backorder.Line) bool {
 		l.Rejected != 0 || l.Protection != "" || l.ShipPolicy != ""
 }
 
-// set copies l into the box, numbering its strings with names.
-func (b *lineBox) set(l *backorder.Line, names *interner) {
-	rare := b.rare
-	// The SKU keeps its number when it is the box's own: shipping writes
-	// a line again and again.
-	sku, skuOK := b.sku, b.spill == nil || b.spill.sku == ""
-	if !skuOK || sku == 0 || names.name(sku) != l.SKU {
+// set copies l into the box, numbering its strings and price with names,
+// and returns its ext: nil, or old when it holds what the line needs.
+func (b *lineBox) set(l *backorder.Line, names *interner, old *lineExt) *lineExt {
+	// The SKU and the price keep their numbers when they are the box's
+	// own: shipping writes a line again and again.
+	sku, skuOK := b.sku, b.sku != 0 && names.name(b.sku) == l.SKU
+	if !skuOK {
 		sku, skuOK = names.lookup(l.SKU)
 	}
-	*b = lineBox{id: l.ID, orderID: l.OrderID, sku: sku, qty: l.Qty, seq: l.Seq, shipped: l.Shipped,
-		cancelled: l.Cancelled, backordd: l.Backordered, price: l.UnitPrice}
+	price, priceOK := names.priceID(l.UnitPrice, b.price)
+	*b = lineBox{id: l.ID, orderID: l.OrderID, sku: sku, price: price, qty: l.Qty, seq: l.Seq, shipped: l.Shipped,
+		cancelled: l.Cancelled, backordd: l.Backordered, openQty: openQty(l)}
 	if l.Allocations != nil {
 		b.flags |= allocNonNil
 	}
 	if l.Committed != nil {
 		b.flags |= committedNonNil
 	}
-	// The rare fields are compared as values: decimals by their exact
-	// representation (the engine writes back what it read, so they are
-	// the same values), which a new box of rare fields would keep anyway.
-	if hasRare(l) {
-		switch r := rareOf(l); {
-		case rare != nil && *rare == r:
-			b.rare = rare
-		default:
-			nr := r // allocated only here: most lines have no rare fields
-			b.rare = &nr
-		}
+	inline := skuOK && packQs(&b.qs, l.Allocations, l.Committed, names)
+	rare := hasRare(l)
+	if inline && priceOK && !rare {
+		b.nAlloc, b.nCommitted = uint8(len(l.Allocations)), uint8(len(l.Committed))
+		return nil
 	}
-	inline := skuOK && len(l.Allocations)+len(l.Committed) <= len(b.qs)
-	for k, q := range [][]backorder.LocQty{l.Allocations, l.Committed} {
-		for i := range q {
-			if !inline {
-				break
-			}
-			id, ok := names.lookup(q[i].Location)
-			if !ok {
-				inline = false
-				break
-			}
-			b.qs[k*len(l.Allocations)+i] = boxQty{qty: q[i].Qty, loc: id}
-		}
+	var x lineExt
+	if rare {
+		x.rare, x.hasRare = rareOf(l), true
 	}
 	if inline {
 		b.nAlloc, b.nCommitted = uint8(len(l.Allocations)), uint8(len(l.Committed))
-		return
+	} else {
+		b.qs = [2]boxQty{}
+		x.spill, x.alloc, x.committed = true, l.Allocations, l.Committed
+		if !skuOK {
+			b.sku, x.sku = 0, l.SKU
+		}
 	}
-	b.qs = [2]boxQty{}
-	b.spill = &lineSpill{alloc: slices.Clone(l.Allocations), committed: slices.Clone(l.Committed)}
-	if !skuOK {
-		b.sku, b.spill.sku = 0, l.SKU
+	if !priceOK {
+		b.price, x.price, x.hasPrice = 0, l.UnitPrice, true
 	}
+	// The rare fields are compared as values: decimals by their exact
+	// representation (the engine writes back what it read, so they are
+	// the same values), which a new ext would keep anyway.
+	if old != nil && old.same(&x) {
+		return old
+	}
+	x.alloc, x.committed = slices.Clone(x.alloc), slices.Clone(x.committed)
+	return &x
 }
 
+// same reports whether x and y hold the same values, slices compared by
+// their values and nil-ness.
+func (x *lineExt) same(y *lineExt) bool {
+	return x.rare == y.rare && x.hasRare == y.hasRare && x.spill == y.spill && x.sku == y.sku &&
+		x.price == y.price && x.hasPrice == y.hasPrice &&
+		sameQs(x.alloc, y.alloc) && sameQs(x.committed, y.committed)
+}
+
+// sameQs reports whether a and b hold the same values and are both nil or
+// both not.
+func sameQs(a, b []backorder.LocQty) bool { return slices.Equal(a, b) && (a == nil) == (b == nil) }
+
 // setBox copies src, a copy of a box, into the box: a box holds no
-// pointer into itself, so a copy is a plain one.
+// pointer, so a copy is a plain one.
 func (b *lineBox) setBox(src *lineBox) { *b = *src }
 
-// size is how many LocQty values the box holds.
-func (b *lineBox) size() int {
-	if b.spill != nil {
-		return len(b.spill.alloc) + len(b.spill.committed)
+// size is how many LocQty values the box and its ext x hold.
+func (b *lineBox) size(x *lineExt) int {
+	if x != nil && x.spill {
+		return len(x.alloc) + len(x.committed)
 	}
 	return int(b.nAlloc) + int(b.nCommitted)
 }
 
-// get sets *l to the stored line, its Allocations and Committed carved
-// from buf's spare capacity (which must have room for size() values),
-// and returns what is left of buf.
-func (b *lineBox) get(l *backorder.Line, names *interner, buf []backorder.LocQty) []backorder.LocQty {
-	*l = backorder.Line{ID: b.id, OrderID: b.orderID, Qty: b.qty, UnitPrice: b.price, Seq: b.seq,
-		Shipped: b.shipped, Cancelled: b.cancelled, Backordered: b.backordd}
-	if sp := b.spill; sp != nil {
-		l.Allocations, buf = carve(buf, sp.alloc)
-		l.Committed, buf = carve(buf, sp.committed)
-		l.SKU = sp.sku
+// get sets *l to the stored line, read from the box and its ext x, its
+// Allocations and Committed carved from buf's spare capacity (which must
+// have room for size(x) values), and returns what is left of buf.
+func (b *lineBox) get(l *backorder.Line, x *lineExt, names *interner, buf []backorder.LocQty) []backorder.LocQty {
+	*l = backorder.Line{ID: b.id, OrderID: b.orderID, SKU: names.name(b.sku), Qty: b.qty, UnitPrice: names.price(b.price),
+		Seq: b.seq, Shipped: b.shipped, Cancelled: b.cancelled, Backordered: b.backordd}
+	if x != nil && x.spill {
+		l.Allocations, buf = carve(buf, x.alloc)
+		l.Committed, buf = carve(buf, x.committed)
 	} else {
-		l.Allocations, buf = b.carveQs(buf, b.qs[:b.nAlloc], b.flags&allocNonNil != 0, names)
-		l.Committed, buf = b.carveQs(buf, b.qs[b.nAlloc:b.nAlloc+b.nCommitted], b.flags&committedNonNil != 0, names)
+		l.Allocations, buf = carveBoxQs(buf, b.qs[:b.nAlloc], b.flags&allocNonNil != 0, names)
+		l.Committed, buf = carveBoxQs(buf, b.qs[b.nAlloc:b.nAlloc+b.nCommitted], b.flags&committedNonNil != 0, names)
 	}
-	if l.SKU == "" {
-		l.SKU = names.name(b.sku)
+	if x == nil {
+		return buf
 	}
-	if r := b.rare; r != nil {
+	if x.sku != "" {
+		l.SKU = x.sku
+	}
+	if x.hasPrice {
+		l.UnitPrice = x.price
+	}
+	if x.hasRare {
+		r := &x.rare
 		l.DiscountPercent, l.DiscountAmount, l.TaxPercent = r.discountPercent, r.discountAmount, r.taxPercent
 		l.TaxCategory, l.PreferredLocation, l.ShipGroup = r.taxCategory, r.preferredLocation, r.shipGroup
 		l.MinAllocation, l.Rejected, l.Protection, l.ShipPolicy = r.minAllocation, r.rejected, r.protection, r.shipPolicy
@@ -179,33 +199,5 @@ func (b *lineBox) get(l *backorder.Line, names *interner, buf []backorder.LocQty
 	return buf
 }
 
-// carveQs is carve for values kept in the box: nil when there are none and
-// nonNil is false, empty when there are none and nonNil is true.
-func (b *lineBox) carveQs(buf []backorder.LocQty, qs []boxQty, nonNil bool, names *interner) (cp, rest []backorder.LocQty) {
-	if len(qs) == 0 {
-		if nonNil {
-			return []backorder.LocQty{}, buf
-		}
-		return nil, buf
-	}
-	n := len(buf)
-	for _, q := range qs {
-		buf = append(buf, backorder.LocQty{Location: names.name(q.loc), Qty: q.qty})
-	}
-	return buf[n:len(buf):len(buf)], buf
-}
-
 // open is the stored line's open quantity, as openQty.
-func (b *lineBox) open() int64 {
-	n := b.backordd
-	if b.spill != nil {
-		for i := range b.spill.alloc {
-			n += b.spill.alloc[i].Qty
-		}
-		return n
-	}
-	for _, q := range b.qs[:b.nAlloc] {
-		n += q.qty
-	}
-	return n
-}
+func (b *lineBox) open() int64 { return b.openQty }

@@ -25,8 +25,8 @@ type lineTable struct {
 	indexes []rowIndex
 	changes []lineChange
 	// lineSnaps and entrySnaps are the old contents of the boxes written
-	// in place, in the order of the changes that wrote them. Each is a
-	// copy of its own: its slices are in its own room, not the box's.
+	// in place, in the order of the changes that wrote them (a box holds
+	// no pointer into itself, so a plain copy is a copy of its own).
 	lineSnaps  []lineBox
 	entrySnaps []entryBox
 	log        *[]undoer
@@ -36,8 +36,8 @@ type lineTable struct {
 	// slab is where new rows are carved from, a chunk at a time: one
 	// allocation per line stored was a large part of storing an order.
 	slab []lineRow
-	// names numbers the SKUs and locations of the stored lines (see
-	// lineBox): the store's interner.
+	// names numbers the SKUs, customers and locations of the stored lines
+	// and entries (see lineBox and entryBox): the store's interner.
 	names *interner
 }
 
@@ -82,7 +82,8 @@ func (t *lineTable) row(k uuid.UUID) *lineRow { return t.rows.get(k) }
 // write stores v at k, where p is what t.row(k) returned (nil for none), and
 // deletes the row if v is empty. A non-nil line is copied into v.line,
 // which must be the row's line box already; a non-nil entry is copied
-// into v.home, and v.entry must be &v.home.entry.
+// into v.home, and v.entry.b must be v.home. Their exts are set from
+// what they are given.
 func (t *lineTable) write(k uuid.UUID, p *lineRow, v lineRow, line *backorder.Line, entry *backorder.BookEntry) {
 	var old lineRow
 	had := p != nil
@@ -96,26 +97,23 @@ func (t *lineTable) write(k uuid.UUID, p *lineRow, v lineRow, line *backorder.Li
 		// the old value, during this write).
 		t.lineSnaps = append(t.lineSnaps, *v.line)
 		seen.line, lineSnap = &t.lineSnaps[len(t.lineSnaps)-1], true
-		v.line.set(line, t.names)
+		v.lext = v.line.set(line, t.names, v.lext)
 	}
 	if entry != nil {
 		// The old entry is kept when a change of this transaction refers
 		// to it: it is the row's entry, or was since the transaction
 		// began. Room that nothing refers to (a line's first entry, most
 		// often) is written over as it is.
-		if old.entry == &v.home.entry || old.homeTx == t.tx {
+		if old.entry.b == v.home || old.homeTx == t.tx {
 			t.entrySnaps = append(t.entrySnaps, *v.home)
-			sn := &t.entrySnaps[len(t.entrySnaps)-1]
-			sn.entry.Allocations = repoint(sn.entry.Allocations, &v.home.qs, &sn.qs)
-			sn.entry.Committed = repoint(sn.entry.Committed, &v.home.qs, &sn.qs)
-			if old.entry == &v.home.entry {
-				seen.entry = &sn.entry
+			if old.entry.b == v.home {
+				seen.entry.b = &t.entrySnaps[len(t.entrySnaps)-1]
 			}
 			entrySnap = true
 		}
-		v.home.set(entry)
+		v.entry.sp = v.home.set(entry, t.names)
 	}
-	if v.home != nil && (v.entry == &v.home.entry || old.entry == &v.home.entry) {
+	if v.home != nil && (v.entry.b == v.home || old.entry.b == v.home) {
 		v.homeTx = t.tx
 	}
 	if p == nil {
@@ -149,18 +147,6 @@ func (t *lineTable) write(k uuid.UUID, p *lineRow, v lineRow, line *backorder.Li
 	}
 }
 
-// repoint returns s, or, if s is in from, the same part of to.
-func repoint(s []backorder.LocQty, from, to *[2]backorder.LocQty) []backorder.LocQty {
-	if len(s) > 0 {
-		for k := range from {
-			if &s[0] == &from[k] {
-				return to[k : k+len(s) : k+len(s)]
-			}
-		}
-	}
-	return s
-}
-
 func (t *lineTable) undoLast() {
 	n := len(t.changes) - 1
 	c := t.changes[n]
@@ -175,7 +161,7 @@ func (t *lineTable) undoLast() {
 	// them: the copies' memory is the table's, reused).
 	if c.entrySnap {
 		k := len(t.entrySnaps) - 1
-		c.old.home.set(&t.entrySnaps[k].entry)
+		*c.old.home = t.entrySnaps[k]
 		t.entrySnaps[k] = entryBox{}
 		t.entrySnaps = t.entrySnaps[:k]
 	}

@@ -67,7 +67,8 @@ type Store struct {
 	skuInbounds  *sortedIndex[string, backorder.Inbound]
 	waiting      *seqIndex[string]
 	holders      *holderIndex
-	customers    *setIndex[string, bookKey, *backorder.BookEntry]
+	customers    *setIndex[string, bookKey, entryRef]
+	byCustomer   func(a, b entryRef) int
 	open         *openOrders
 	orderShips   *sortedIndex[uuid.UUID, *backorder.Shipment]
 	orderInvs    *sortedIndex[uuid.UUID, *backorder.Invoice]
@@ -120,17 +121,19 @@ func (s *Store) init() {
 		})
 	// The entry indexes' keys read SKU, LineID, Seq, Backordered, Customer
 	// and Allocations' locations: sameEntryKeys (rows.go) must cover them.
+	names := &s.names
 	s.waiting = newSeqIndex(
-		func(e *backorder.BookEntry, dst []string) []string {
-			if e.Backordered > 0 {
-				dst = append(dst, e.SKU)
+		func(e entryRef, dst []string) []string {
+			if e.waiting() {
+				dst = append(dst, e.skuName(names))
 			}
 			return dst
 		})
-	s.holders = newHolderIndex()
+	s.holders = newHolderIndex(names)
 	s.customers = newSetIndex(
-		func(e *backorder.BookEntry) (string, bool) { return e.Customer, e.Backordered > 0 },
-		func(e *backorder.BookEntry) bookKey { return bookKey{e.SKU, e.LineID} })
+		func(e entryRef) (string, bool) { return e.customerName(names), e.waiting() },
+		func(e entryRef) bookKey { return bookKey{e.skuName(names), e.b.lineID} })
+	s.byCustomer = func(a, b entryRef) int { return byCustomer(a, b, names) }
 	s.orderShips = newSortedIndex(
 		func(sh *backorder.Shipment, dst []uuid.UUID) []uuid.UUID { return append(dst, sh.OrderID) },
 		func(a, b *backorder.Shipment) int {
@@ -159,7 +162,7 @@ func (s *Store) init() {
 	s.orders = newTable[uuid.UUID, *orderRec](log)
 	s.open = newOpenOrders()
 	s.lines = newLineTable(&s.names, log, lineIndex{s.open},
-		entryIndex{s.waiting}, entryIndex{s.holders}, entryIndex{s.customers})
+		entryIndex{s.waiting, names}, entryIndex{s.holders, names}, entryIndex{s.customers, names})
 	s.shipments = newTable[uuid.UUID](log, index[*backorder.Shipment](s.orderShips))
 	s.invoices = newTable[uuid.UUID](log, index[*backorder.Invoice](s.orderInvs))
 	s.commands = newCmdTable(log)
@@ -171,22 +174,14 @@ func (s *Store) init() {
 
 // byCustomer orders a customer's book entries by Placed, SKU, Seq, then
 // line id.
-func byCustomer(a, b *backorder.BookEntry) int {
-	if c := compareTime(a.Placed, b.Placed); c != 0 {
+func byCustomer(a, b entryRef, names *interner) int {
+	if c := compareTime(a.placed(), b.placed()); c != 0 {
 		return c
 	}
-	if c := cmp.Compare(a.SKU, b.SKU); c != 0 {
+	if c := cmp.Compare(a.skuName(names), b.skuName(names)); c != 0 {
 		return c
 	}
-	return bySeq(a, b)
-}
-
-// bySeq orders book entries by Seq, then line id.
-func bySeq(a, b *backorder.BookEntry) int {
-	if c := cmp.Compare(a.Seq, b.Seq); c != 0 {
-		return c
-	}
-	return compareUUID(a.LineID, b.LineID)
+	return compareItems(itemOf(a), itemOf(b))
 }
 
 // compareTime orders times by their instant on the wall clock. Unlike

@@ -1,10 +1,6 @@
 package memstore
 
-import (
-	"slices"
-
-	"github.com/backorderkit/backorderkit/backorder"
-)
+import "slices"
 
 // lineRow is what the store keeps under one line id: the line, and the
 // line's book entries, one per SKU. Lines and book entries share one table
@@ -20,13 +16,15 @@ type lineRow struct {
 	// line is the line, or nil when only book entries are stored under its
 	// id (the BookTx contract does not require the line to exist).
 	line *lineBox
+	// lext is what line's box has no room for (see lineExt), or nil.
+	lext *lineExt
 	// entry is the first book entry, nearly always the only one, under the
 	// line's own SKU; more holds entries under other SKUs. Either may be
-	// nil while the other is not.
-	entry *backorder.BookEntry
-	more  *[]*backorder.BookEntry
+	// none (a nil box) while the other is not.
+	entry entryRef
+	more  *[]entryRef
 	// home is the row's room for its first entry (see openLineBox), or
-	// nil; entry is &home.entry, or another box, or nil (the room free).
+	// nil; entry.b is home, or another box, or nil (the room free).
 	// An entry written there is written in place.
 	home *entryBox
 	// homeTx is the transaction (lineTable.tx) that last stored or
@@ -37,12 +35,12 @@ type lineRow struct {
 
 // empty reports whether the row holds nothing, and is deleted.
 func (r lineRow) empty() bool {
-	return r.line == nil && r.entry == nil && (r.more == nil || len(*r.more) == 0)
+	return r.line == nil && r.entry.b == nil && (r.more == nil || len(*r.more) == 0)
 }
 
 // entries calls fn for each of the row's book entries.
-func (r lineRow) entries(fn func(*backorder.BookEntry)) {
-	if r.entry != nil {
+func (r lineRow) entries(fn func(entryRef)) {
+	if r.entry.b != nil {
 		fn(r.entry)
 	}
 	if r.more != nil {
@@ -53,10 +51,10 @@ func (r lineRow) entries(fn func(*backorder.BookEntry)) {
 }
 
 // inMore reports whether the row has an entry under sku in more.
-func (r lineRow) inMore(sku string) bool {
+func (r lineRow) inMore(sku string, names *interner) bool {
 	if r.more != nil {
 		for _, x := range *r.more {
-			if x.SKU == sku {
+			if x.skuName(names) == sku {
 				return true
 			}
 		}
@@ -65,17 +63,17 @@ func (r lineRow) inMore(sku string) bool {
 }
 
 // withEntry returns the row with its entry under sku replaced by e, or
-// removed if e is nil.
-func (r lineRow) withEntry(sku string, e *backorder.BookEntry) lineRow {
+// removed if e is none.
+func (r lineRow) withEntry(sku string, e entryRef, names *interner) lineRow {
 	switch {
-	case r.entry != nil && r.entry.SKU == sku:
+	case r.entry.b != nil && r.entry.skuName(names) == sku:
 		r.entry = e
 		return r
 	case r.more != nil:
 		for i, x := range *r.more {
-			if x.SKU == sku {
+			if x.skuName(names) == sku {
 				more := slices.Clone(*r.more) // stored values are not modified in place
-				if e != nil {
+				if e.b != nil {
 					more[i] = e
 				} else {
 					more = slices.Delete(more, i, i+1)
@@ -86,11 +84,11 @@ func (r lineRow) withEntry(sku string, e *backorder.BookEntry) lineRow {
 		}
 	}
 	switch {
-	case e == nil:
-	case r.entry == nil:
+	case e.b == nil:
+	case r.entry.b == nil:
 		r.entry = e
 	case r.more == nil:
-		r.more = &[]*backorder.BookEntry{e}
+		r.more = &[]entryRef{e}
 	default:
 		more := append(slices.Clip(*r.more), e)
 		r.more = &more
@@ -133,14 +131,17 @@ func (l lineIndex) rewritten(old, r lineRow) { l.replace(old, r) }
 
 // entryIx is an index of book entries.
 type entryIx interface {
-	index[*backorder.BookEntry]
+	index[entryRef]
 	// update is replace for an entry written in place: old is a copy of
 	// its old value, and the index holds e already.
-	update(old, e *backorder.BookEntry)
+	update(old, e entryRef)
 }
 
 // entryIndex maintains an index of book entries over the rows.
-type entryIndex struct{ ix entryIx }
+type entryIndex struct {
+	ix    entryIx
+	names *interner
+}
 
 func (x entryIndex) add(r lineRow)    { r.entries(x.ix.add) }
 func (x entryIndex) remove(r lineRow) { r.entries(x.ix.remove) }
@@ -150,11 +151,11 @@ func (x entryIndex) replace(old, r lineRow) {
 		// The common case: at most the first entry changed.
 		switch {
 		case old.entry == r.entry: // a change to the line only
-		case old.entry == nil:
+		case old.entry.b == nil:
 			x.ix.add(r.entry)
-		case r.entry == nil:
+		case r.entry.b == nil:
 			x.ix.remove(old.entry)
-		case old.entry.SKU == r.entry.SKU:
+		case sameSKU(old.entry, r.entry, x.names):
 			x.ix.replace(old.entry, r.entry)
 		default:
 			x.ix.remove(old.entry)
@@ -167,13 +168,17 @@ func (x entryIndex) replace(old, r lineRow) {
 }
 
 // rewritten is replace for the row's first entry written in place (see
-// lineTable.write): old.entry is a copy of its old value, or nil if there
-// was none.
+// lineTable.write): old.entry is a copy of its old value, or none if
+// there was none.
 func (x entryIndex) rewritten(old, r lineRow) {
 	switch {
-	case old.entry == nil:
+	case old.entry.b == nil:
 		x.ix.add(r.entry)
-	case sameEntryKeys(old.entry, r.entry):
+	case old.entry.sp != r.entry.sp:
+		// The index holds the entry with its old spill, which it must
+		// no longer read: the entry is written into it again.
+		x.ix.replace(old.entry, r.entry)
+	case sameEntryKeys(old.entry, r.entry, x.names):
 		// The index holds r.entry already, where it was: a shipment
 		// committing a line's stock changes none of its keys.
 	default:
@@ -186,15 +191,7 @@ func (x entryIndex) rewritten(old, r lineRow) {
 // line and Seq, waiting or not alike, the same customer, and the same
 // locations held in the same order (a sufficient test, cheaper than
 // building each index's keys).
-func sameEntryKeys(a, b *backorder.BookEntry) bool {
-	if a.SKU != b.SKU || a.LineID != b.LineID || a.Seq != b.Seq || (a.Backordered > 0) != (b.Backordered > 0) ||
-		a.Customer != b.Customer || len(a.Allocations) != len(b.Allocations) {
-		return false
-	}
-	for i := range a.Allocations {
-		if p, q := &a.Allocations[i], &b.Allocations[i]; p.Location != q.Location || (p.Qty > 0) != (q.Qty > 0) {
-			return false
-		}
-	}
-	return true
+func sameEntryKeys(a, b entryRef, names *interner) bool {
+	return a.b.lineID == b.b.lineID && a.b.seq == b.b.seq && a.waiting() == b.waiting() && sameSKU(a, b, names) &&
+		sameCustomer(a, b, names) && sameAllocKeys(a, b, names)
 }

@@ -3,8 +3,6 @@ package memstore
 import (
 	"cmp"
 	"slices"
-
-	"github.com/backorderkit/backorderkit/backorder"
 )
 
 // seqIndex groups book entries and keeps each group sorted by Seq, then
@@ -16,7 +14,7 @@ import (
 type seqIndex[G comparable] struct {
 	groups map[G]*[]seqItem
 	// keys appends to dst the groups e belongs to (none, one or several).
-	keys      func(e *backorder.BookEntry, dst []G) []G
+	keys      func(e entryRef, dst []G) []G
 	buf, buf2 []G
 }
 
@@ -26,17 +24,17 @@ type seqIndex[G comparable] struct {
 // one.
 type seqItem struct {
 	seq int64
-	e   *backorder.BookEntry
+	e   entryRef
 }
 
-func itemOf(e *backorder.BookEntry) seqItem { return seqItem{seq: e.Seq, e: e} }
+func itemOf(e entryRef) seqItem { return seqItem{seq: e.b.seq, e: e} }
 
 // compareItems orders items as bySeq orders their entries.
 func compareItems(a, b seqItem) int {
 	if c := cmp.Compare(a.seq, b.seq); c != 0 {
 		return c
 	}
-	return compareUUID(a.e.LineID, b.e.LineID)
+	return compareUUID(a.e.b.lineID, b.e.b.lineID)
 }
 
 // search returns where it is, or would be, in the sorted items s, and
@@ -47,20 +45,20 @@ func search(s []seqItem, it seqItem) (int, bool) {
 	lo, hi := 0, len(s)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if x := s[m]; x.seq < it.seq || (x.seq == it.seq && compareUUID(x.e.LineID, it.e.LineID) < 0) {
+		if x := s[m]; x.seq < it.seq || (x.seq == it.seq && compareUUID(x.e.b.lineID, it.e.b.lineID) < 0) {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	return lo, lo < len(s) && s[lo].seq == it.seq && s[lo].e.LineID == it.e.LineID
+	return lo, lo < len(s) && s[lo].seq == it.seq && s[lo].e.b.lineID == it.e.b.lineID
 }
 
-func newSeqIndex[G comparable](keys func(*backorder.BookEntry, []G) []G) *seqIndex[G] {
+func newSeqIndex[G comparable](keys func(entryRef, []G) []G) *seqIndex[G] {
 	return &seqIndex[G]{groups: make(map[G]*[]seqItem), keys: keys}
 }
 
-func (ix *seqIndex[G]) add(e *backorder.BookEntry) {
+func (ix *seqIndex[G]) add(e entryRef) {
 	ix.buf = ix.keys(e, ix.buf[:0])
 	it := itemOf(e)
 	for _, g := range ix.buf {
@@ -79,7 +77,7 @@ func (ix *seqIndex[G]) add(e *backorder.BookEntry) {
 	}
 }
 
-func (ix *seqIndex[G]) remove(e *backorder.BookEntry) {
+func (ix *seqIndex[G]) remove(e entryRef) {
 	ix.buf = ix.keys(e, ix.buf[:0])
 	it := itemOf(e)
 	for _, g := range ix.buf {
@@ -101,7 +99,7 @@ func (ix *seqIndex[G]) remove(e *backorder.BookEntry) {
 
 // replace swaps old for e where they belong to the same groups at the same
 // place, which is the common case of an update, and otherwise moves it.
-func (ix *seqIndex[G]) replace(old, e *backorder.BookEntry) {
+func (ix *seqIndex[G]) replace(old, e entryRef) {
 	ix.buf = ix.keys(old, ix.buf[:0])
 	ix.buf2 = ix.keys(e, ix.buf2[:0])
 	it := itemOf(e)
@@ -122,8 +120,8 @@ func (ix *seqIndex[G]) replace(old, e *backorder.BookEntry) {
 // update is replace for an entry written in place, which the index holds
 // already: it moves only if its groups or its place changed (a shipment
 // committing a line's stock changes neither, and costs no search).
-func (ix *seqIndex[G]) update(old, e *backorder.BookEntry) {
-	if old.Seq == e.Seq {
+func (ix *seqIndex[G]) update(old, e entryRef) {
+	if old.b.seq == e.b.seq {
 		ix.buf = ix.keys(old, ix.buf[:0])
 		ix.buf2 = ix.keys(e, ix.buf2[:0])
 		if slices.Equal(ix.buf, ix.buf2) {

@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-
-	"github.com/backorderkit/backorderkit/backorder"
 )
 
 // TestSearchMatchesBinarySearch checks search against
@@ -15,8 +13,8 @@ import (
 // groups with repeated sequence numbers, for items in and not in them.
 func TestSearchMatchesBinarySearch(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 9))
-	entry := func() *backorder.BookEntry {
-		return &backorder.BookEntry{Seq: r.Int64N(20), LineID: uuid.UUID{15: byte(r.IntN(4)), 0: byte(r.IntN(2))}}
+	entry := func() entryRef {
+		return entryRef{b: &entryBox{seq: r.Int64N(20), lineID: uuid.UUID{15: byte(r.IntN(4)), 0: byte(r.IntN(2))}}}
 	}
 	for range 2000 {
 		var group []seqItem

@@ -237,7 +237,8 @@ func (t *tx) appendOrder(dst []backorder.Line, id uuid.UUID) (backorder.Order, e
 	// one per line.
 	n := 0
 	for _, lid := range rec.lines {
-		n += t.s.lines.row(lid).line.size() // every id listed has its line
+		r := t.s.lines.row(lid) // every id listed has its line
+		n += r.line.size(r.lext)
 	}
 	var qs []backorder.LocQty
 	if n > 0 {
@@ -245,7 +246,8 @@ func (t *tx) appendOrder(dst []backorder.Line, id uuid.UUID) (backorder.Order, e
 	}
 	for _, lid := range rec.lines {
 		o.Lines = append(o.Lines, backorder.Line{})
-		qs = t.s.lines.row(lid).line.get(&o.Lines[len(o.Lines)-1], &t.s.names, qs)
+		r := t.s.lines.row(lid)
+		qs = r.line.get(&o.Lines[len(o.Lines)-1], r.lext, &t.s.names, qs)
 	}
 	return o, nil
 }
@@ -330,7 +332,7 @@ func (t *tx) putOrderLine(l *backorder.Line, p *lineRow, r lineRow, open []openL
 			return open[1:], closed // its room in the block stays unused
 		}
 		b := &open[0]
-		b.line.set(l, &t.s.names)
+		r.lext = b.line.set(l, &t.s.names, nil)
 		r.line = &b.line
 		if r.home == nil {
 			r.home = &b.entry
@@ -341,7 +343,7 @@ func (t *tx) putOrderLine(l *backorder.Line, p *lineRow, r lineRow, open []openL
 			t.s.lines.write(l.ID, p, r, l, nil)
 			return open, closed[1:]
 		}
-		closed[0].set(l, &t.s.names)
+		r.lext = closed[0].set(l, &t.s.names, nil)
 		r.line, closed = &closed[0], closed[1:]
 	}
 	t.s.lines.write(l.ID, p, r, nil, nil)
@@ -357,31 +359,15 @@ type openLineBox struct {
 	entry entryBox
 }
 
-// newLineBox copies l into new memory for storing and returns it, and, for
-// an open line, room for its book entry.
-func newLineBox(l *backorder.Line, names *interner) (*lineBox, *entryBox) {
+// newLineBox copies l into new memory for storing and returns it, its ext,
+// and, for an open line, room for its book entry.
+func newLineBox(l *backorder.Line, names *interner) (*lineBox, *lineExt, *entryBox) {
 	if openQty(l) > 0 {
 		b := new(openLineBox)
-		b.line.set(l, names)
-		return &b.line, &b.entry
+		return &b.line, b.line.set(l, names, nil), &b.entry
 	}
 	b := new(lineBox)
-	b.set(l, names)
-	return b, nil
-}
-
-// entryBox is a stored book entry with room for its first LocQty values.
-type entryBox struct {
-	entry backorder.BookEntry
-	qs    [2]backorder.LocQty
-}
-
-// set copies e into the box.
-func (b *entryBox) set(e *backorder.BookEntry) {
-	b.entry = *e
-	rest := b.qs[:0:len(b.qs)]
-	b.entry.Allocations, rest = carve(rest, e.Allocations)
-	b.entry.Committed, _ = carve(rest, e.Committed)
+	return b, b.set(l, names, nil), nil
 }
 
 // carve copies src into buf's spare capacity when it fits (into new memory
@@ -429,16 +415,16 @@ func (t *tx) Line(id uuid.UUID) (backorder.Line, error) {
 	if err := t.readable(); err != nil {
 		return backorder.Line{}, err
 	}
-	b := t.s.lines.get(id).line
-	if b == nil {
+	r := t.s.lines.get(id)
+	if r.line == nil {
 		return backorder.Line{}, notFoundID("line", id)
 	}
 	var l backorder.Line
 	var qs []backorder.LocQty
-	if n := b.size(); n > 0 {
+	if n := r.line.size(r.lext); n > 0 {
 		qs = make([]backorder.LocQty, 0, n)
 	}
-	b.get(&l, &t.s.names, qs) // its slices are new: qs's
+	r.line.get(&l, r.lext, &t.s.names, qs) // its slices are new: qs's
 	return l, nil
 }
 
@@ -487,7 +473,7 @@ func (t *tx) PutLine(l backorder.Line) error {
 		return nil
 	}
 	var home *entryBox
-	r.line, home = newLineBox(&l, &t.s.names)
+	r.line, r.lext, home = newLineBox(&l, &t.s.names)
 	if r.home == nil {
 		r.home = home
 	}
@@ -515,19 +501,17 @@ func (t *tx) PutLineAndEntry(l *backorder.Line, e *backorder.BookEntry) error {
 	if !e.Open() {
 		// A closed entry is removed (a confirmed line's, most often): as
 		// PutBookEntry does for one that is the row's first entry.
-		if old.entry == nil || old.entry.SKU != e.SKU {
+		if old.entry.b == nil || old.entry.skuName(&t.s.names) != e.SKU {
 			return t.putLineThenEntry(l, e)
 		}
-		t.s.lines.write(l.ID, p, old.withEntry(e.SKU, nil), l, nil)
+		t.s.lines.write(l.ID, p, old.withEntry(e.SKU, entryRef{}, &t.s.names), l, nil)
 		return nil
 	}
-	// PutBookEntry's condition for writing into the home in place.
-	if old.home == nil || !(old.entry == &old.home.entry && old.entry.SKU == e.SKU ||
-		old.entry == nil && !old.inMore(e.SKU)) {
+	if !t.intoHome(old, e.SKU) {
 		return t.putLineThenEntry(l, e)
 	}
 	r := old
-	r.entry = &old.home.entry
+	r.entry.b = old.home
 	t.s.lines.write(l.ID, p, r, l, e)
 	return nil
 }
@@ -540,12 +524,20 @@ func (t *tx) putLineThenEntry(l *backorder.Line, e *backorder.BookEntry) error {
 	return t.PutBookEntry(*e)
 }
 
+// intoHome reports whether an open entry under sku goes into the home of
+// the row old, in place: the home is the row's entry under sku, or free
+// and the row has no entry under sku elsewhere.
+func (t *tx) intoHome(old lineRow, sku string) bool {
+	return old.home != nil && (old.entry.b == old.home && old.entry.skuName(&t.s.names) == sku ||
+		old.entry.b == nil && !old.inMore(sku, &t.s.names))
+}
+
 // Book implements backorder.BookTx.
 func (t *tx) Book(sku string) ([]backorder.BookEntry, error) {
 	if err := t.readable(); err != nil {
 		return nil, err
 	}
-	return appendEntries(nil, t.s.waiting.group(sku)), nil
+	return t.appendEntries(nil, t.s.waiting.group(sku)), nil
 }
 
 // AppendBook implements backorder.AppendTx.
@@ -553,7 +545,7 @@ func (t *tx) AppendBook(dst []backorder.BookEntry, sku string) ([]backorder.Book
 	if err := t.readable(); err != nil {
 		return dst, err
 	}
-	return appendEntries(dst, t.s.waiting.group(sku)), nil
+	return t.appendEntries(dst, t.s.waiting.group(sku)), nil
 }
 
 // Holders implements backorder.BookTx. An entry holds an allocation at a
@@ -562,7 +554,7 @@ func (t *tx) Holders(sku, location string) ([]backorder.BookEntry, error) {
 	if err := t.readable(); err != nil {
 		return nil, err
 	}
-	return appendEntries(nil, t.s.holders.group(sku, location)), nil
+	return t.appendEntries(nil, t.s.holders.group(sku, location)), nil
 }
 
 // CustomerBook implements backorder.BookTx.
@@ -570,20 +562,20 @@ func (t *tx) CustomerBook(customer string) ([]backorder.BookEntry, error) {
 	if err := t.readable(); err != nil {
 		return nil, err
 	}
-	return appendEntryPtrs(nil, t.s.customers.sorted(customer, byCustomer)), nil
+	return t.appendEntryPtrs(nil, t.s.customers.sorted(customer, t.s.byCustomer)), nil
 }
 
 // appendEntries appends copies of src's entries to dst. The entries'
 // slices are copied into one new block (each clipped to its own part), so a
 // copy of a book is at most two allocations, and none when dst has room
 // and no entry holds anything. A nil dst and an empty src give nil.
-func appendEntries(dst []backorder.BookEntry, src []seqItem) []backorder.BookEntry {
+func (t *tx) appendEntries(dst []backorder.BookEntry, src []seqItem) []backorder.BookEntry {
 	if len(src) == 0 {
 		return dst
 	}
 	n := 0
 	for _, it := range src {
-		n += len(it.e.Allocations) + len(it.e.Committed)
+		n += it.e.size()
 	}
 	var qs []backorder.LocQty
 	if n > 0 {
@@ -591,23 +583,20 @@ func appendEntries(dst []backorder.BookEntry, src []seqItem) []backorder.BookEnt
 	}
 	dst = slices.Grow(dst, len(src))
 	for _, it := range src {
-		// In line, not a call per entry: a receipt copies its whole book.
-		dst = append(dst, *it.e)
-		c := &dst[len(dst)-1]
-		c.Allocations, qs = carve(qs, it.e.Allocations)
-		c.Committed, qs = carve(qs, it.e.Committed)
+		dst = dst[:len(dst)+1]
+		qs = it.e.get(&dst[len(dst)-1], &t.s.names, qs)
 	}
 	return dst
 }
 
 // appendEntryPtrs is appendEntries for entries held by pointer.
-func appendEntryPtrs(dst []backorder.BookEntry, src []*backorder.BookEntry) []backorder.BookEntry {
+func (t *tx) appendEntryPtrs(dst []backorder.BookEntry, src []entryRef) []backorder.BookEntry {
 	if len(src) == 0 {
 		return dst
 	}
 	n := 0
 	for _, e := range src {
-		n += len(e.Allocations) + len(e.Committed)
+		n += e.size()
 	}
 	var qs []backorder.LocQty
 	if n > 0 {
@@ -615,10 +604,8 @@ func appendEntryPtrs(dst []backorder.BookEntry, src []*backorder.BookEntry) []ba
 	}
 	dst = slices.Grow(dst, len(src))
 	for _, e := range src {
-		dst = append(dst, *e)
-		c := &dst[len(dst)-1]
-		c.Allocations, qs = carve(qs, e.Allocations)
-		c.Committed, qs = carve(qs, e.Committed)
+		dst = dst[:len(dst)+1]
+		qs = e.get(&dst[len(dst)-1], &t.s.names, qs)
 	}
 	return dst
 }
@@ -638,21 +625,19 @@ func (t *tx) PutBookEntry(e backorder.BookEntry) error {
 		if p == nil {
 			return nil
 		}
-		if r := old.withEntry(e.SKU, nil); r != old { // else not there
+		if r := old.withEntry(e.SKU, entryRef{}, &t.s.names); r != old { // else not there
 			t.s.lines.write(e.LineID, p, r, nil, nil)
 		}
-	case old.home != nil && (old.entry == &old.home.entry && old.entry.SKU == e.SKU ||
-		old.entry == nil && !old.inMore(e.SKU)):
+	case t.intoHome(old, e.SKU):
 		// Into the row's home, in place (see openLineBox).
 		r := old
-		r.entry = &old.home.entry
+		r.entry.b = old.home
 		t.s.lines.write(e.LineID, p, r, nil, &e)
 	default:
-		b := new(entryBox)
-		b.set(&e)
-		r := old.withEntry(e.SKU, &b.entry)
-		if r.home == nil && r.entry == &b.entry {
-			r.home = b
+		ref := newEntryRef(&e, &t.s.names)
+		r := old.withEntry(e.SKU, ref, &t.s.names)
+		if r.home == nil && r.entry.b == ref.b {
+			r.home = ref.b
 		}
 		t.s.lines.write(e.LineID, p, r, nil, nil)
 	}
