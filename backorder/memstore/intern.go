@@ -83,19 +83,24 @@ func (in *interner) lookup(s string) (uint32, bool) {
 	return id, true
 }
 
-// recentSlots is the size of interner.recent, a power of 2.
-const recentSlots = 64
+// recentSlots is the size of interner.recent, 1<<recentBits.
+const (
+	recentBits  = 6
+	recentSlots = 1 << recentBits
+)
 
 // recentSlot picks s's slot in interner.recent from its length and its
-// last, second to last and first bytes (names that differ, SKU-0001 and
-// SKU-0002, differ mostly at their end). s is not empty.
+// first, last and second to last bytes (names that differ, SKU-0001 and
+// SKU-0002, differ mostly at their end), mixed by a multiplication so
+// that names of different shapes (SKU-0, AMS) do not meet in one slot as
+// they did when the bytes were only shifted together. s is not empty.
 func recentSlot(s string) int {
 	n := len(s)
-	h := uint(n) ^ uint(s[n-1])<<1 ^ uint(s[0])<<5
+	h := uint32(n) ^ uint32(s[0])<<8 ^ uint32(s[n-1])<<16
 	if n > 1 {
-		h ^= uint(s[n-2]) << 3
+		h ^= uint32(s[n-2]) << 24
 	}
-	return int(h & (recentSlots - 1))
+	return int((h * 0x9E3779B1) >> (32 - recentBits))
 }
 
 // limit is the highest number id gives: math.MaxUint32, or maxNames when
