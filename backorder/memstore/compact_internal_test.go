@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -433,4 +434,130 @@ func TestPackTime(t *testing.T) {
 // scan in a stored book entry's box.
 func TestEntryBoxPointers(t *testing.T) {
 	require.False(t, hasPointers(reflect.TypeFor[entryBox]()))
+}
+
+// FuzzEntryBoxRoundTrip stores book entries built from the fuzzer's
+// values (times in UTC, local time, another zone, with a monotonic
+// reading or the zero Time; up to four allocations and committed values;
+// strings the interner numbers or, when it is full, spills) and checks
+// each against the obvious oracle: what is read back is what was stored,
+// and the box's comparisons agree with comparing the entries read back.
+func FuzzEntryBoxRoundTrip(f *testing.F) {
+	f.Add("A", "C", int64(1e9), int32(5), uint8(1), uint8(2), int64(7), uint8(3), uint8(1), false)
+	f.Add("", "", int64(-62135596800), int32(0), uint8(0), uint8(4), int64(0), uint8(0), uint8(0), true)
+	f.Add("SKU-1", "ACME", int64(1<<40), int32(999999999), uint8(2), uint8(3), int64(-1), uint8(5), uint8(7), false)
+	zone := time.FixedZone("Z", -7200)
+	mono := time.Now()
+	f.Fuzz(func(t *testing.T, sku, customer string, sec int64, nsec int32, zoneA, zoneB uint8, qty int64, nq, locs uint8, full bool) {
+		if nsec < 0 || nsec >= 1e9 {
+			nsec = 0
+		}
+		mk := func(code uint8) time.Time {
+			switch code % 5 {
+			case 0:
+				return time.Time{}
+			case 1:
+				return time.Unix(sec, int64(nsec)).UTC()
+			case 2:
+				return time.Unix(sec, int64(nsec))
+			case 3:
+				return time.Unix(sec, int64(nsec)).In(zone)
+			}
+			return mono
+		}
+		names := []string{"AMS", "RTM", "UTR", "BER"}
+		var qs []backorder.LocQty
+		for i := range int(nq % 5) {
+			qs = append(qs, backorder.LocQty{Location: names[(int(locs)+i)%len(names)], Qty: qty + int64(i)})
+		}
+		split := 0
+		if len(qs) > 0 {
+			split = int(locs) % (len(qs) + 1)
+		}
+		e := backorder.BookEntry{SKU: sku, LineID: uuid.UUID{0: byte(qty)}, OrderID: uuid.UUID{1: byte(sec)}, Customer: customer,
+			Priority: int32(qty), Placed: mk(zoneA), Seq: sec, Backordered: qty, Allocations: qs[:split:split],
+			Committed: qs[split:], MinAllocation: -qty, Protection: backorder.Protection(customer),
+			RequestedDate: mk(zoneB), Promise: backorder.PromiseDate{Kind: backorder.PromiseKind(sku), Ready: mk(zoneA + 1),
+				Delivery: mk(zoneB + 3)}}
+		if nq%2 == 0 {
+			e.Allocations = nil
+		}
+		in := &interner{}
+		if full {
+			in.maxNames = 2
+		}
+		r := newEntryRef(&e, in)
+		var got backorder.BookEntry
+		r.get(&got, in, nil)
+		require.Equal(t, e, got)
+		require.True(t, e.Placed == got.Placed && e.RequestedDate == got.RequestedDate && e.Promise == got.Promise)
+		require.Equal(t, e.SKU, r.skuName(in))
+		require.Equal(t, e.Customer, r.customerName(in))
+		require.True(t, e.Placed == r.placed())
+
+		// The comparisons, against the same entry stored again and one
+		// with a location emptied.
+		again := newEntryRef(&e, in)
+		require.True(t, sameEntryKeys(r, again, in))
+		if len(e.Allocations) > 0 {
+			c := e
+			c.Allocations = slices.Clone(e.Allocations)
+			c.Allocations[0].Qty = 0
+			other := newEntryRef(&c, in)
+			require.Equal(t, e.Allocations[0].Qty <= 0, sameAllocKeys(r, other, in), "the same keys only if it held nothing there")
+		}
+		var held, want []string
+		r.held(in, func(loc string) { held = append(held, loc) })
+		for i, a := range e.Allocations {
+			if a.Qty > 0 && (i == 0 || a.Location != e.Allocations[i-1].Location) {
+				want = append(want, a.Location)
+			}
+		}
+		require.Equal(t, want, held)
+	})
+}
+
+// FuzzLineBoxRoundTrip stores lines built from the fuzzer's values
+// (prices of any coefficient and exponent, zero ones built two ways, up to
+// four quantities, rare fields or none, a full interner) and checks that
+// each reads back exactly, its price the same representation, and that
+// writing the same line again keeps the box's ext.
+func FuzzLineBoxRoundTrip(f *testing.F) {
+	f.Add(int64(1250), int32(-2), "12.50", uint8(1), false, false, "A")
+	f.Add(int64(0), int32(1), "0", uint8(0), true, true, "")
+	f.Add(int64(-7), int32(30), "123456789012345678901234567890", uint8(4), false, true, "SKU-9")
+	f.Fuzz(func(t *testing.T, coef int64, exp int32, text string, nq uint8, rare, full bool, sku string) {
+		prices := []decimal.Decimal{decimal.New(coef, exp%40), {}, decimal.Zero}
+		if d, err := decimal.NewFromString(text); err == nil {
+			prices = append(prices, d, d.Sub(d))
+		}
+		in := &interner{}
+		if full {
+			in.maxNames = 3
+		}
+		for _, price := range prices {
+			l := backorder.Line{ID: uuid.UUID{0: byte(coef)}, OrderID: uuid.UUID{1: byte(exp)}, SKU: sku, Qty: coef,
+				UnitPrice: price, Seq: int64(exp), Shipped: 1, Backordered: coef % 7}
+			for i := range int(nq % 5) {
+				q := backorder.LocQty{Location: []string{"AMS", "RTM", "UTR"}[i%3], Qty: int64(i) + coef%3}
+				if i%2 == 0 {
+					l.Allocations = append(l.Allocations, q)
+				} else {
+					l.Committed = append(l.Committed, q)
+				}
+			}
+			if rare {
+				l.TaxPercent, l.TaxCategory, l.CancelReason = price, text, sku
+			}
+			var b lineBox
+			x := b.set(&l, in, nil)
+			var got backorder.Line
+			b.get(&got, x, in, nil)
+			require.Equal(t, l, got)
+			require.Equal(t, openQty(&l), b.open())
+			if x != nil {
+				require.Same(t, x, b.set(&l, in, x), "the same line keeps its ext")
+			}
+		}
+	})
 }
