@@ -14,8 +14,9 @@ import (
 // written with the line in one block (openLineBox), and the garbage
 // collector scans every block that has a pointer word in every cycle,
 // while marking runs for most of the time a growing store is written: at
-// some 20 ns a pointer word, nil or not, a block of ten lines with eight
-// pointer words each cost more to mark than the rest of its order. So the
+// some 10-20 ns a pointer word, nil or not, a block of ten lines with
+// eight pointer words each cost about as much to mark as the rest of its
+// order. So the
 // strings are numbers of the store's interner, the first two LocQty values
 // are inline, and the times are packed (packTime); what does not fit is in
 // an entrySpill, which the row and the indexes keep beside the box (see
