@@ -95,3 +95,64 @@ func TestLineEntryTxChangesNothing(t *testing.T) {
 	require.Equal(t, results[0], results[1])
 	require.Equal(t, without.snapshot(), with.snapshot())
 }
+
+// noOrderEntriesStore is a store whose transactions have every capability
+// of memstore's but OrderEntriesTx: the engine writes a new order with
+// PutOrder and its entries with PutBookEntry.
+type noOrderEntriesStore struct{ backorder.Store }
+
+type noOrderEntriesTx struct {
+	backorder.Tx
+	backorder.AppendTx
+	backorder.AppendOrderTx
+	backorder.ExistsTx
+	backorder.LineEntryTx
+}
+
+func (s noOrderEntriesStore) Update(ctx context.Context, fn func(backorder.Tx) error) error {
+	return s.Store.Update(ctx, func(tx backorder.Tx) error {
+		return fn(noOrderEntriesTx{Tx: tx, AppendTx: tx.(backorder.AppendTx), AppendOrderTx: tx.(backorder.AppendOrderTx),
+			ExistsTx: tx.(backorder.ExistsTx), LineEntryTx: tx.(backorder.LineEntryTx)})
+	})
+}
+
+// TestOrderEntriesTxChangesNothing places the same orders on memstore with
+// and without its OrderEntriesTx capability (the simple reference:
+// PutOrder, then PutBookEntry): lines allocated whole, in part and at two
+// locations, backordered, cancelled and rejected by their items' status,
+// two lines of one SKU in an order, preferred locations, and receipts
+// that fill the book after; it requires the same results and the same
+// stored state.
+func TestOrderEntriesTxChangesNothing(t *testing.T) {
+	with := newHarness(t)
+	without := newHarness(t, func(c *backorder.Config) { c.Store = noOrderEntriesStore{c.Store} })
+	_, ok := any(noOrderEntriesTx{}).(backorder.OrderEntriesTx)
+	require.False(t, ok, "the reference store must not have the capability")
+	var results [2][]string
+	for k, h := range []*harness{with, without} {
+		out := &results[k]
+		h.location("AMS", 1)
+		h.location("BER", 2)
+		h.item("X")
+		h.item("Y")
+		h.item("N", func(it *backorder.Item) { it.Status = backorder.NoBackorder })
+		h.item("D", func(it *backorder.Item) { it.Status = backorder.Discontinued })
+		h.receive(backorder.Receipt{ID: "r1", SKU: "X", Location: "AMS", Qty: 10})
+		h.receive(backorder.Receipt{ID: "r2", SKU: "X", Location: "BER", Qty: 4})
+		h.receive(backorder.Receipt{ID: "r3", SKU: "N", Location: "AMS", Qty: 3})
+		h.receive(backorder.Receipt{ID: "r4", SKU: "D", Location: "BER", Qty: 1})
+		for i, c := range []string{"A", "B", "C", "D", "E"} {
+			o := h.order(c, int32(1+i%3), lineSpec{"X", 6}, lineSpec{"Y", 2}, lineSpec{"N", 2}, lineSpec{"D", 1},
+				lineSpec{"X", 1})
+			if i == 3 {
+				o.Lines[0].PreferredLocation = "BER"
+			}
+			*out = append(*out, jsonOf(t, h.place(o)))
+		}
+		*out = append(*out, jsonOf(t, h.receive(backorder.Receipt{ID: "r5", SKU: "Y", Location: "AMS", Qty: 7})))
+		*out = append(*out, jsonOf(t, h.receive(backorder.Receipt{ID: "r6", SKU: "X", Location: "BER", Qty: 30})))
+		h.check()
+	}
+	require.Equal(t, results[0], results[1])
+	require.Equal(t, without.snapshot(), with.snapshot())
+}

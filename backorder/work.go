@@ -57,6 +57,9 @@ type work struct {
 	projection eta.Projection
 	events     []Event
 
+	// orderEntries is putOrderEntries's buffer.
+	orderEntries []*BookEntry
+
 	// Memory kept across operations by a pooled work.
 	spare     []*skuState       // reset SKU states, ready for reuse
 	entries   entrySlab         // book entries this operation created
@@ -138,6 +141,7 @@ func (w *work) reset() {
 	w.newOrders = resetSlice(w.newOrders)
 	w.locs = nil // the store's, read anew by each operation
 	w.bufEntries = resetSlice(w.bufEntries)
+	w.orderEntries = resetSlice(w.orderEntries)
 	w.bufDemands = resetSlice(w.bufDemands)
 	w.bufGrants = resetSlice(w.bufGrants)
 	w.events = resetSlice(w.events)
@@ -496,6 +500,9 @@ type lineSlot struct {
 	// idle says the line was read with nothing backordered: its stored
 	// entry waits for nothing and carries no promise (see touchEntry).
 	idle bool
+	// entryPut says the line's entry under its own SKU was written with
+	// its order (see putOrderEntries).
+	entryPut bool
 }
 
 // heldLine returns the line the operation holds with this id, if any.
@@ -773,8 +780,15 @@ func (w *work) flush() error {
 	}
 	// A new order's lines are the very lines the operation changed
 	// (their slots point into the order), and they are not read ones.
+	oe, _ := w.tx.(OrderEntriesTx)
 	for _, o := range w.newOrders {
-		if err := w.tx.PutOrder(*o); err != nil {
+		var err error
+		if oe != nil {
+			err = w.putOrderEntries(oe, o)
+		} else {
+			err = w.tx.PutOrder(*o)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -790,6 +804,9 @@ func (w *work) flush() error {
 	for _, s := range w.skuOrder {
 		slices.SortFunc(s.dirtyEntries, func(a, b *BookEntry) int { return cmp.Compare(a.Seq, b.Seq) })
 		for _, e := range slices.Compact(s.dirtyEntries) {
+			if w.putWithOrder(e) {
+				continue
+			}
 			if err := w.putEntry(lw, e); err != nil {
 				return err
 			}
@@ -814,6 +831,35 @@ func (w *work) flush() error {
 		return w.tx.AppendEvents(w.events)
 	}
 	return nil
+}
+
+// putOrderEntries writes the new order o with the open entries of its
+// lines under their own SKUs, through oe, and marks those entries written.
+func (w *work) putOrderEntries(oe OrderEntriesTx, o *Order) error {
+	es := w.orderEntries[:0]
+	for i := range o.Lines {
+		l := &o.Lines[i]
+		s, ok := w.skus[l.SKU]
+		if !ok {
+			continue
+		}
+		j, ok := w.lines.get(l.ID)
+		if !ok {
+			continue
+		}
+		if e := s.entry(l.ID); e != nil && e.Open() {
+			es = append(es, e)
+			w.slots[j].entryPut = true
+		}
+	}
+	w.orderEntries = es
+	return oe.PutOrderEntries(o, es)
+}
+
+// putWithOrder reports whether e was written with its line's new order.
+func (w *work) putWithOrder(e *BookEntry) bool {
+	j, ok := w.lines.get(e.LineID)
+	return ok && w.slots[j].entryPut && w.slots[j].l.SKU == e.SKU
 }
 
 // putLines writes the changed lines the operation read, that are not

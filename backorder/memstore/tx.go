@@ -20,11 +20,12 @@ type tx struct {
 }
 
 var (
-	_ backorder.Tx            = (*tx)(nil)
-	_ backorder.AppendTx      = (*tx)(nil)
-	_ backorder.AppendOrderTx = (*tx)(nil)
-	_ backorder.ExistsTx      = (*tx)(nil)
-	_ backorder.LineEntryTx   = (*tx)(nil)
+	_ backorder.Tx             = (*tx)(nil)
+	_ backorder.AppendTx       = (*tx)(nil)
+	_ backorder.AppendOrderTx  = (*tx)(nil)
+	_ backorder.ExistsTx       = (*tx)(nil)
+	_ backorder.LineEntryTx    = (*tx)(nil)
+	_ backorder.OrderEntriesTx = (*tx)(nil)
 )
 
 // readable reports whether the transaction may still be used.
@@ -259,6 +260,38 @@ func (t *tx) PutOrder(o backorder.Order) error {
 	if err := t.writable(); err != nil {
 		return err
 	}
+	t.putOrder(&o, nil, nil)
+	return nil
+}
+
+// PutOrderEntries implements backorder.OrderEntriesTx. The entry of a line
+// new to the store, open and under the line's own SKU, is written into the
+// room beside the line as the line is stored: one write of the row, and
+// one undo record, instead of two. Such entries are found in the order of
+// the lines; any other entry is written after the order, by PutBookEntry.
+func (t *tx) PutOrderEntries(o *backorder.Order, entries []*backorder.BookEntry) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	var small [1]uint64
+	done := small[:]
+	if len(entries) > 64 {
+		done = make([]uint64, (len(entries)+63)/64)
+	}
+	t.putOrder(o, entries, done)
+	for k, e := range entries {
+		if done[k/64]&(1<<(k%64)) == 0 {
+			if err := t.PutBookEntry(*e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// putOrder is PutOrder, also writing with its line each entries[k] it can
+// (see PutOrderEntries) and setting bit k of done for it.
+func (t *tx) putOrder(o *backorder.Order, entries []*backorder.BookEntry, done []uint64) {
 	// Every stored line's id is in its order's list, so a line that is
 	// already the order's (stored, or put earlier in this loop) keeps its
 	// place and any other is appended. ids is a copy, so that appending
@@ -294,6 +327,7 @@ func (t *tx) PutOrder(o backorder.Order) error {
 	if nClosed > 0 {
 		closed = make([]lineBox, nClosed)
 	}
+	k := 0 // the next of entries
 	for i := range o.Lines {
 		l := &o.Lines[i]
 		if l.OrderID != o.ID {
@@ -301,6 +335,10 @@ func (t *tx) PutOrder(o backorder.Order) error {
 			c := *l
 			c.OrderID = o.ID
 			l = &c
+		}
+		var e *backorder.BookEntry
+		if k < len(entries) && entries[k].LineID == l.ID {
+			e = entries[k]
 		}
 		p := t.s.lines.row(l.ID)
 		var r lineRow
@@ -313,41 +351,56 @@ func (t *tx) PutOrder(o backorder.Order) error {
 			}
 			ids = append(ids, l.ID)
 		}
-		open, closed = t.putOrderLine(l, p, r, open, closed)
+		var with bool
+		open, closed, with = t.putOrderLine(l, p, r, open, closed, e)
+		if e != nil {
+			if with {
+				done[k/64] |= 1 << (k % 64)
+			}
+			k++
+		}
 	}
 	h := o.Header()
 	h.Charges = slices.Clone(h.Charges)
 	t.s.orders.put(o.ID, &orderRec{header: h, lines: ids})
-	return nil
 }
 
 // putOrderLine stores l, one of an order's lines, over the row p (nil for
 // none) holding r: in the line's own box when it has one, and otherwise in
-// the first box of open or closed, which it returns without it.
-func (t *tx) putOrderLine(l *backorder.Line, p *lineRow, r lineRow, open []openLineBox, closed []lineBox) ([]openLineBox, []lineBox) {
+// the first box of open or closed, which it returns without it. e, if not
+// nil, is an entry of l's line: written with it, into the room beside it,
+// when l is new to the store and open, the row holds no entry, and e is
+// open and under l's SKU, which the last result reports.
+func (t *tx) putOrderLine(l *backorder.Line, p *lineRow, r lineRow, open []openLineBox, closed []lineBox,
+	e *backorder.BookEntry) ([]openLineBox, []lineBox, bool) {
 	switch {
 	case openQty(l) > 0:
 		if r.line != nil {
 			t.s.lines.write(l.ID, p, r, l, nil)
-			return open[1:], closed // its room in the block stays unused
+			return open[1:], closed, false // its room in the block stays unused
 		}
 		b := &open[0]
 		r.lext = b.line.set(l, &t.s.names, nil)
 		r.line = &b.line
+		open = open[1:]
 		if r.home == nil {
 			r.home = &b.entry
+			if e != nil && e.SKU == l.SKU && e.Open() && r.entry.b == nil && r.more == nil {
+				r.entry.b = r.home
+				t.s.lines.write(l.ID, p, r, nil, e)
+				return open, closed, true
+			}
 		}
-		open = open[1:]
 	default:
 		if r.line != nil {
 			t.s.lines.write(l.ID, p, r, l, nil)
-			return open, closed[1:]
+			return open, closed[1:], false
 		}
 		r.lext = closed[0].set(l, &t.s.names, nil)
 		r.line, closed = &closed[0], closed[1:]
 	}
 	t.s.lines.write(l.ID, p, r, nil, nil)
-	return open, closed
+	return open, closed, false
 }
 
 // openLineBox is a stored open line with room for its book entry: the
