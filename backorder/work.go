@@ -796,6 +796,9 @@ func (w *work) flush() error {
 	// putEntry), after the lines that have none; otherwise every changed
 	// line is written first, then the entries.
 	lw, _ := w.tx.(LineEntryTx)
+	// Only an operation that placed an order has entries written with it:
+	// the others (shipping, receiving) look nothing up for them.
+	withOrders := oe != nil && len(w.newOrders) > 0
 	if lw == nil {
 		if err := w.putLines(); err != nil {
 			return err
@@ -804,7 +807,7 @@ func (w *work) flush() error {
 	for _, s := range w.skuOrder {
 		slices.SortFunc(s.dirtyEntries, func(a, b *BookEntry) int { return cmp.Compare(a.Seq, b.Seq) })
 		for _, e := range slices.Compact(s.dirtyEntries) {
-			if w.putWithOrder(e) {
+			if withOrders && w.putWithOrder(e) {
 				continue
 			}
 			if err := w.putEntry(lw, e); err != nil {
