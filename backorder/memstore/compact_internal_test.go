@@ -174,10 +174,12 @@ func TestLineBoxRoundTrip(t *testing.T) {
 }
 
 // TestLineBoxPointers pins that the garbage collector has nothing to scan
-// in a stored line's box, nor in the block of an order's open lines.
+// in a stored line's box, nor in the block of an order's open lines, nor
+// in a bucket of the map of line ids.
 func TestLineBoxPointers(t *testing.T) {
 	require.False(t, hasPointers(reflect.TypeFor[lineBox]()))
 	require.False(t, hasPointers(reflect.TypeFor[openLineBox]()))
+	require.False(t, hasPointers(reflect.TypeFor[idBucket]()))
 }
 
 // TestIDMapMatchesMap runs random sets, gets and deletes on an idMap and
@@ -188,9 +190,9 @@ func TestIDMapMatchesMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
 	for _, sequential := range []bool{false, true} {
 		m := newIDMap()
-		want := map[uuid.UUID]*lineRow{}
+		want := map[uuid.UUID]uint64{}
 		var ids []uuid.UUID
-		next := uint64(0)
+		next, num := uint64(0), uint64(0)
 		newID := func() uuid.UUID {
 			var id uuid.UUID
 			if sequential {
@@ -207,27 +209,27 @@ func TestIDMapMatchesMap(t *testing.T) {
 			switch op := r.IntN(10); {
 			case op < 5 || len(ids) == 0:
 				id := newID()
-				p := new(lineRow)
-				m.set(id, p)
-				want[id] = p
+				num++
+				m.set(id, num)
+				want[id] = num
 				ids = append(ids, id)
 			case op < 7:
 				id := ids[r.IntN(len(ids))]
-				p := new(lineRow)
-				m.set(id, p) // over a live or a deleted key
-				want[id] = p
+				num++
+				m.set(id, num) // over a live or a deleted key
+				want[id] = num
 			case op < 9:
 				id := ids[r.IntN(len(ids))]
-				m.del(id)
+				require.Equal(t, want[id], m.del(id), "del returns the number deleted, or idEmpty")
 				delete(want, id)
 			default:
 				id := newID() // never set
-				require.Nil(t, m.get(id))
+				require.Equal(t, uint64(idEmpty), m.get(id))
 			}
 			if step%5000 == 0 || step == 59999 {
 				require.Equal(t, len(want), m.length)
 				for _, id := range ids {
-					require.Same(t, want[id], m.get(id), "step %d", step)
+					require.Equal(t, want[id], m.get(id), "step %d", step)
 				}
 			}
 		}
@@ -328,17 +330,16 @@ func TestHolderIndexMatchesSeqIndex(t *testing.T) {
 func TestIDMapReusesTombstones(t *testing.T) {
 	m := newIDMap()
 	keep := uuid.New()
-	p := new(lineRow)
-	m.set(keep, p)
+	m.set(keep, 1)
 	for i := range 20 * idBucketSlots {
 		id := uuid.UUID{0: byte(i), 1: byte(i >> 8), 2: 1}
-		m.set(id, new(lineRow))
-		m.del(id)
-		m.del(id) // twice: the second finds nothing
+		m.set(id, uint64(i)+2)
+		require.Equal(t, uint64(i)+2, m.del(id))
+		require.Equal(t, uint64(idEmpty), m.del(id), "twice: the second finds nothing")
 	}
 	require.Zero(t, m.depth, "no split")
 	require.Equal(t, 1, m.length)
-	require.Same(t, p, m.get(keep))
+	require.Equal(t, uint64(1), m.get(keep))
 	require.Less(t, m.dir[0].used, idBucketLoad)
 }
 

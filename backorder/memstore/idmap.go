@@ -2,13 +2,15 @@ package memstore
 
 import (
 	"encoding/binary"
+	"math"
 	"math/bits"
 	"math/rand/v2"
 
 	"github.com/google/uuid"
 )
 
-// idMap maps line ids to their rows. It replaces a Go map for the store's
+// idMap maps line ids to the numbers of their rows (see lineTable.at). It
+// replaces a Go map for the store's
 // busiest table: every line placed is inserted, and every line read or
 // written is looked up, several times per line of every order. Keys are
 // hashed with a seeded multiply (an id is two words), and growth is by
@@ -16,11 +18,14 @@ import (
 // entries only, so the cost of growing is spread over the inserts and no
 // single insert rehashes the whole table. With the Go map, growing it was
 // most of the cost of inserting a line.
+//
+// A slot holds a row's number, not a pointer to it: the buckets, some 50
+// bytes per stored line, are then memory the garbage collector never
+// scans, and filling or splitting one never runs the write barrier.
 type idMap struct {
 	dir    []*idBucket // by the hash's top depth bits
 	depth  uint        // of dir: len(dir) == 1<<depth
 	seeds  [3]uint64   // random per map, so that no one can choose colliding ids
-	dead   *lineRow    // the tombstone of a deleted slot
 	length int
 }
 
@@ -34,8 +39,14 @@ type idBucket struct {
 
 type idSlot struct {
 	key uuid.UUID
-	row *lineRow // nil: empty; idMap.dead: deleted
+	row uint64 // the row's number; idEmpty or idDead for none
 }
+
+// The slot values that are not a row's number.
+const (
+	idEmpty = 0
+	idDead  = math.MaxUint64 // a tombstone
+)
 
 const (
 	idBucketSlots = 256
@@ -49,8 +60,7 @@ const (
 )
 
 func newIDMap() *idMap {
-	return &idMap{dir: []*idBucket{new(idBucket)}, seeds: [3]uint64{rand.Uint64(), rand.Uint64(), rand.Uint64()},
-		dead: new(lineRow)}
+	return &idMap{dir: []*idBucket{new(idBucket)}, seeds: [3]uint64{rand.Uint64(), rand.Uint64(), rand.Uint64()}}
 }
 
 // hash mixes k's two words with the map's seeds by two 64×64→128-bit
@@ -71,33 +81,33 @@ func (m *idMap) bucket(h uint64) *idBucket {
 	return m.dir[h>>(64-m.depth)]
 }
 
-// get returns k's row, or nil.
-func (m *idMap) get(k uuid.UUID) *lineRow {
+// get returns k's row number, or idEmpty.
+func (m *idMap) get(k uuid.UUID) uint64 {
 	h := m.hash(k)
 	b := m.bucket(h)
 	for i := h % idBucketSlots; ; i = (i + 1) % idBucketSlots {
 		s := &b.slots[i]
-		if s.row == nil {
-			return nil
+		if s.row == idEmpty {
+			return idEmpty
 		}
-		if s.key == k && s.row != m.dead {
+		if s.key == k && s.row != idDead {
 			return s.row
 		}
 	}
 }
 
-// set sets k's row to p, which is not nil.
-func (m *idMap) set(k uuid.UUID, p *lineRow) {
+// set sets k's row number to p, neither idEmpty nor idDead.
+func (m *idMap) set(k uuid.UUID, p uint64) {
 	h := m.hash(k)
 	b := m.bucket(h)
 	free := -1
 	i := h % idBucketSlots
 	for ; ; i = (i + 1) % idBucketSlots {
 		s := &b.slots[i]
-		if s.row == nil {
+		if s.row == idEmpty {
 			break
 		}
-		if s.row == m.dead {
+		if s.row == idDead {
 			if free < 0 {
 				free = int(i)
 			}
@@ -125,20 +135,22 @@ func (m *idMap) set(k uuid.UUID, p *lineRow) {
 	m.length++
 }
 
-// del deletes k, if it is there.
-func (m *idMap) del(k uuid.UUID) {
+// del deletes k, if it is there, and returns the number it had, or
+// idEmpty.
+func (m *idMap) del(k uuid.UUID) uint64 {
 	h := m.hash(k)
 	b := m.bucket(h)
 	for i := h % idBucketSlots; ; i = (i + 1) % idBucketSlots {
 		s := &b.slots[i]
-		if s.row == nil {
-			return
+		if s.row == idEmpty {
+			return idEmpty
 		}
-		if s.key == k && s.row != m.dead {
-			s.row = m.dead
+		if s.key == k && s.row != idDead {
+			num := s.row
+			s.row = idDead
 			b.live--
 			m.length--
-			return
+			return num
 		}
 	}
 }
@@ -151,7 +163,7 @@ func (m *idMap) grow(b *idBucket) {
 		old := b.slots
 		b.slots, b.live, b.used = [idBucketSlots]idSlot{}, 0, 0
 		for i := range old {
-			if s := &old[i]; s.row != nil && s.row != m.dead {
+			if s := &old[i]; s.row != idEmpty && s.row != idDead {
 				b.put(m.hash(s.key)%idBucketSlots, s.key, s.row)
 			}
 		}
@@ -168,7 +180,7 @@ func (m *idMap) grow(b *idBucket) {
 	var some uint64 // the hash of one of b's keys
 	for i := range b.slots {
 		s := &b.slots[i]
-		if s.row == nil || s.row == m.dead {
+		if s.row == idEmpty || s.row == idDead {
 			continue
 		}
 		h := m.hash(s.key)
@@ -194,8 +206,8 @@ func (m *idMap) grow(b *idBucket) {
 }
 
 // put inserts a key that the bucket lacks, from slot i on.
-func (b *idBucket) put(i uint64, k uuid.UUID, p *lineRow) {
-	for ; b.slots[i].row != nil; i = (i + 1) % idBucketSlots {
+func (b *idBucket) put(i uint64, k uuid.UUID, p uint64) {
+	for ; b.slots[i].row != idEmpty; i = (i + 1) % idBucketSlots {
 	}
 	b.slots[i] = idSlot{key: k, row: p}
 	b.live++

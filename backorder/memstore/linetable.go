@@ -33,28 +33,49 @@ type lineTable struct {
 	// tx numbers the transactions, to tell a row's home entry box that a
 	// change of the running one refers to (lineRow.homeTx).
 	tx uint64
-	// slab is where new rows are carved from, a chunk at a time: one
-	// allocation per line stored was a large part of storing an order.
-	slab []lineRow
+	// chunks hold the rows, rowChunk to a chunk, by number (see at): a
+	// row is carved from the last chunk, as one allocation per line
+	// stored was a large part of storing an order, and stays where it is
+	// for as long as the store lives, so that its number and pointers to
+	// it stay good. n is the rows carved so far.
+	chunks [][]lineRow
+	n      uint64
 	// names numbers the SKUs, customers and locations of the stored lines
 	// and entries (see lineBox and entryBox): the store's interner.
 	names *interner
 }
 
-// lineChange is the state of one row before a write: its old value,
+// lineChange is the state of one row before a write: its number, its old value,
 // whether it was stored at all, and whether the write changed its line or
 // its home entry in place (their old contents are then the last of
 // lineSnaps and entrySnaps).
 type lineChange struct {
 	key                 uuid.UUID
+	num                 uint64
 	row                 *lineRow
 	old                 lineRow
 	had                 bool
 	lineSnap, entrySnap bool
 }
 
-// rowChunk is how many rows a slab chunk holds.
+// rowChunk is how many rows a chunk holds.
 const rowChunk = 256
+
+// at returns the row numbered num, which is not idEmpty.
+func (t *lineTable) at(num uint64) *lineRow {
+	i := num - 1
+	return &t.chunks[i/rowChunk][i%rowChunk]
+}
+
+// carve returns a new row and its number.
+func (t *lineTable) carve() (uint64, *lineRow) {
+	i := t.n
+	if i%rowChunk == 0 {
+		t.chunks = append(t.chunks, make([]lineRow, rowChunk))
+	}
+	t.n++
+	return t.n, &t.chunks[i/rowChunk][i%rowChunk]
+}
 
 // rowIndex is an index kept in step with a lineTable's rows.
 type rowIndex interface {
@@ -70,14 +91,19 @@ func newLineTable(names *interner, log *[]undoer, indexes ...rowIndex) *lineTabl
 
 // get returns the row stored at k, or the zero row.
 func (t *lineTable) get(k uuid.UUID) lineRow {
-	if p := t.rows.get(k); p != nil {
-		return *p
+	if num := t.rows.get(k); num != idEmpty {
+		return *t.at(num)
 	}
 	return lineRow{}
 }
 
 // row returns the row stored at k, or nil.
-func (t *lineTable) row(k uuid.UUID) *lineRow { return t.rows.get(k) }
+func (t *lineTable) row(k uuid.UUID) *lineRow {
+	if num := t.rows.get(k); num != idEmpty {
+		return t.at(num)
+	}
+	return nil
+}
 
 // write stores v at k, where p is what t.row(k) returned (nil for none), and
 // deletes the row if v is empty. A non-nil line is copied into v.line,
@@ -116,11 +142,9 @@ func (t *lineTable) write(k uuid.UUID, p *lineRow, v lineRow, line *backorder.Li
 	if v.home != nil && (v.entry.b == v.home || old.entry.b == v.home) {
 		v.homeTx = t.tx
 	}
+	var num uint64 // the row's number, when the map learns or forgets it
 	if p == nil {
-		if len(t.slab) == 0 {
-			t.slab = make([]lineRow, rowChunk)
-		}
-		p, t.slab = &t.slab[0], t.slab[1:]
+		num, p = t.carve()
 	}
 	t.changes = append(t.changes, lineChange{key: k, row: p, old: old, had: had, lineSnap: lineSnap, entrySnap: entrySnap})
 	*t.log = append(*t.log, t)
@@ -130,9 +154,10 @@ func (t *lineTable) write(k uuid.UUID, p *lineRow, v lineRow, line *backorder.Li
 		for _, ix := range t.indexes {
 			ix.remove(seen)
 		}
-		t.rows.del(k)
+		// Undo puts a stored row back by its number.
+		t.changes[len(t.changes)-1].num = t.rows.del(k)
 	case !had:
-		t.rows.set(k, p)
+		t.rows.set(k, num)
 		for _, ix := range t.indexes {
 			ix.add(v)
 		}
@@ -152,9 +177,9 @@ func (t *lineTable) undoLast() {
 	c := t.changes[n]
 	t.changes[n] = lineChange{}
 	t.changes = t.changes[:n]
-	if cur := t.rows.get(c.key); cur != nil {
+	if num := t.rows.get(c.key); num != idEmpty {
 		for _, ix := range t.indexes {
-			ix.remove(*cur)
+			ix.remove(*t.at(num))
 		}
 	}
 	// The boxes are set from their copies (never made to point into
@@ -176,7 +201,9 @@ func (t *lineTable) undoLast() {
 		t.rows.del(c.key)
 		return
 	}
-	t.rows.set(c.key, c.row)
+	if c.num != idEmpty { // the write deleted the row
+		t.rows.set(c.key, c.num)
+	}
 	for _, ix := range t.indexes {
 		ix.add(c.old)
 	}
