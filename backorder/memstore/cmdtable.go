@@ -28,7 +28,8 @@ type cmdTable struct {
 	// log is the store's undo log. Records are only ever added, and a
 	// rollback takes back the newest first: undoLast needs no record of
 	// its own.
-	log *[]undoer
+	log *undoLog
+	id  uint8 // in log
 }
 
 // cmdSlot is a slot of the hash table: the hash of a key and 1 + the index
@@ -54,8 +55,10 @@ const (
 	cmdBytes = 64 << 10
 )
 
-func newCmdTable(log *[]undoer) *cmdTable {
-	return &cmdTable{seed: maphash.MakeSeed(), slots: make([]cmdSlot, 64), log: log}
+func newCmdTable(log *undoLog) *cmdTable {
+	t := &cmdTable{seed: maphash.MakeSeed(), slots: make([]cmdSlot, 64), log: log}
+	t.id = log.register(t)
+	return t
 }
 
 // find returns the index of key's record, or -1.
@@ -111,7 +114,7 @@ func (t *cmdTable) add(c *backorder.Command) {
 		t.grow()
 	}
 	t.insert(maphash.String(t.seed, c.Key), uint32(i+1))
-	*t.log = append(*t.log, t)
+	t.log.add(t.id)
 }
 
 // insert puts rec in the first empty slot of hash h's run.

@@ -22,7 +22,7 @@ import (
 // and the byte chunks through records larger than a chunk.
 func TestCmdTableMatchesMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
-	var log []undoer
+	var log undoLog
 	tab := newCmdTable(&log)
 	oracle := map[string]backorder.Command{}
 	var keys []string
@@ -71,9 +71,7 @@ func TestCmdTableMatchesMap(t *testing.T) {
 		}
 		if step%3 == 0 {
 			// Roll the transaction back, newest first.
-			for i := len(log) - 1; i >= 0; i-- {
-				log[i].undoLast()
-			}
+			log.rollback()
 			for _, k := range added {
 				delete(oracle, k)
 				require.Negative(t, tab.find(k), "rolled back: %s", k)
@@ -82,7 +80,7 @@ func TestCmdTableMatchesMap(t *testing.T) {
 			keys = append(keys, added...)
 			tab.forget()
 		}
-		log = log[:0]
+		log.order = log.order[:0]
 		if step%25 == 0 || step == 599 {
 			check()
 		}
@@ -95,7 +93,7 @@ func TestCmdTableMatchesMap(t *testing.T) {
 // TestCmdTableResultIsACopy checks that a Command read back does not share
 // memory with the table: changing it changes nothing stored.
 func TestCmdTableResultIsACopy(t *testing.T) {
-	var log []undoer
+	var log undoLog
 	tab := newCmdTable(&log)
 	tab.add(&backorder.Command{Key: "k", Result: []byte(`{"a":1}`)})
 	got := tab.get(tab.find("k"), "k")

@@ -44,7 +44,7 @@ func TestStoredEventRoundTrip(t *testing.T) {
 		{Type: backorder.PromiseChanged, At: later, Command: "x", OldDate: time.Time{}.In(time.UTC)},
 		{},
 	}
-	var log []undoer
+	var log undoLog
 	l := eventLog{log: &log, names: new(interner)}
 	for _, chunk := range [][]backorder.Event{evs[:2], evs[2:3], evs[3:]} {
 		in := append([]backorder.Event(nil), chunk...)
@@ -77,7 +77,7 @@ func TestStoredEventRoundTrip(t *testing.T) {
 // TestEventBatchesAcrossChunks reads events whose runs span several chunks
 // of batches and of events.
 func TestEventBatchesAcrossChunks(t *testing.T) {
-	var log []undoer
+	var log undoLog
 	l := eventLog{log: &log, names: new(interner)}
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var want []backorder.Event

@@ -64,7 +64,7 @@ func TestInternerLimit(t *testing.T) {
 // number the full interner cannot give: append reports it, and undoing the
 // append (as a rollback does) leaves the log exactly as it was.
 func TestEventLogFullRollsBack(t *testing.T) {
-	var log []undoer
+	var log undoLog
 	l := eventLog{log: &log, names: new(interner)}
 	l.names.maxNames = 2
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)

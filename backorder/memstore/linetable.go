@@ -29,7 +29,8 @@ type lineTable struct {
 	// no pointer into itself, so a plain copy is a copy of its own).
 	lineSnaps  []lineBox
 	entrySnaps []entryBox
-	log        *[]undoer
+	log        *undoLog
+	id         uint8 // in log
 	// tx numbers the transactions, to tell a row's home entry box that a
 	// change of the running one refers to (lineRow.homeTx).
 	tx uint64
@@ -85,8 +86,10 @@ type rowIndex interface {
 	rewritten(old, r lineRow)
 }
 
-func newLineTable(names *interner, log *[]undoer, indexes ...rowIndex) *lineTable {
-	return &lineTable{rows: newIDMap(), indexes: indexes, log: log, tx: 1, names: names}
+func newLineTable(names *interner, log *undoLog, indexes ...rowIndex) *lineTable {
+	t := &lineTable{rows: newIDMap(), indexes: indexes, log: log, tx: 1, names: names}
+	t.id = log.register(t)
+	return t
 }
 
 // get returns the row stored at k, or the zero row.
@@ -147,7 +150,7 @@ func (t *lineTable) write(k uuid.UUID, p *lineRow, v lineRow, line *backorder.Li
 		num, p = t.carve()
 	}
 	t.changes = append(t.changes, lineChange{key: k, row: p, old: old, had: had, lineSnap: lineSnap, entrySnap: entrySnap})
-	*t.log = append(*t.log, t)
+	t.log.add(t.id)
 	*p = v
 	switch {
 	case v.empty():

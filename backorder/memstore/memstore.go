@@ -41,9 +41,8 @@ type Store struct {
 	mu   sync.RWMutex
 
 	// undo lists, in order, the table of every change made by the running
-	// Update; tables holds every table, to forget their changes on commit.
-	undo   []undoer
-	tables []undoer
+	// Update, and holds every table, to forget their changes on commit.
+	undo undoLog
 
 	items     *table[string, backorder.Item]
 	suppliers *table[string, backorder.Supplier]
@@ -168,8 +167,7 @@ func (s *Store) init() {
 	s.commands = newCmdTable(log)
 	s.sequences = newSequenceTable(log)
 	s.events.log, s.events.names = log, &s.names
-	s.tables = []undoer{s.items, s.suppliers, s.locations, s.positions, s.inbounds, s.orders, s.lines,
-		s.shipments, s.invoices, s.commands, s.sequences, &s.events}
+	s.events.id = log.register(&s.events)
 }
 
 // byCustomer orders a customer's book entries by Placed, SKU, Seq, then
@@ -267,19 +265,11 @@ func check(ctx context.Context, fn func(backorder.Tx) error) error {
 	return ctx.Err()
 }
 
-func (s *Store) commit() {
-	for _, t := range s.tables {
-		t.forget()
-	}
-	clear(s.undo)
-	s.undo = s.undo[:0]
-}
+func (s *Store) commit() { s.undo.commit() }
 
 func (s *Store) rollback() {
-	for i := len(s.undo) - 1; i >= 0; i-- {
-		s.undo[i].undoLast()
-	}
-	s.commit()
+	s.undo.rollback()
+	s.undo.commit()
 }
 
 // eventChunk is how many events one chunk of the outbox holds, and how
@@ -305,7 +295,8 @@ type eventLog struct {
 	// marks are the lengths (events, batches, rare) before each append of
 	// the running transaction.
 	marks []logMark
-	log   *[]undoer
+	log   *undoLog
+	id    uint8 // in log
 }
 
 // logMark is the length of an eventLog before an append.
@@ -536,7 +527,7 @@ func (l *eventLog) batch(i int) *eventBatch { return &l.batches[i/eventChunk][i%
 // full) leaves the events appended so far for the rollback to take back.
 func (l *eventLog) append(evs []backorder.Event) error {
 	l.marks = append(l.marks, logMark{l.n, l.nb, len(l.rare)})
-	*l.log = append(*l.log, l)
+	l.log.add(l.id)
 	for i := range evs {
 		ev := &evs[i]
 		// A new batch when the time or command changes (== on the time

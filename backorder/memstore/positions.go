@@ -15,7 +15,8 @@ import (
 type positionTable struct {
 	groups  map[string]*[]backorder.StockPosition
 	changes []positionChange
-	log     *[]undoer
+	log     *undoLog
+	id      uint8 // in log
 }
 
 // positionChange is the state of one position before a write: its old
@@ -25,8 +26,10 @@ type positionChange struct {
 	had bool
 }
 
-func newPositionTable(log *[]undoer) *positionTable {
-	return &positionTable{groups: make(map[string]*[]backorder.StockPosition), log: log}
+func newPositionTable(log *undoLog) *positionTable {
+	t := &positionTable{groups: make(map[string]*[]backorder.StockPosition), log: log}
+	t.id = log.register(t)
+	return t
 }
 
 func byLocation(p backorder.StockPosition, loc string) int {
@@ -83,7 +86,7 @@ func (t *positionTable) put(p backorder.StockPosition) {
 		t.changes = append(t.changes, positionChange{old: backorder.StockPosition{SKU: p.SKU, Location: p.Location}})
 		*g = slices.Insert(*g, i, p)
 	}
-	*t.log = append(*t.log, t)
+	t.log.add(t.id)
 }
 
 func (t *positionTable) undoLast() {
@@ -114,7 +117,8 @@ func (t *positionTable) forget() {
 type sequenceTable struct {
 	counters map[string]*int64
 	changes  []sequenceChange
-	log      *[]undoer
+	log      *undoLog
+	id       uint8 // in log
 }
 
 // sequenceChange undoes one increment: of a counter that existed, or that
@@ -125,8 +129,10 @@ type sequenceChange struct {
 	created bool
 }
 
-func newSequenceTable(log *[]undoer) *sequenceTable {
-	return &sequenceTable{counters: make(map[string]*int64), log: log}
+func newSequenceTable(log *undoLog) *sequenceTable {
+	t := &sequenceTable{counters: make(map[string]*int64), log: log}
+	t.id = log.register(t)
+	return t
 }
 
 // next increments the named counter and returns its new value.
@@ -139,7 +145,7 @@ func (t *sequenceTable) next(name string) int64 {
 	}
 	*c++
 	t.changes = append(t.changes, sequenceChange{name: name, counter: c, created: created})
-	*t.log = append(*t.log, t)
+	t.log.add(t.id)
 	return *c
 }
 

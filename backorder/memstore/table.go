@@ -3,14 +3,49 @@ package memstore
 import "slices"
 
 // undoer is a table that can revert the most recent change it recorded.
-// Every write appends the table to the store's undo log; a rollback walks
-// the log backwards, so changes are reverted in the reverse order of their
-// making, across tables.
+// Every write appends the table's number to the store's undo log; a
+// rollback walks the log backwards, so changes are reverted in the reverse
+// order of their making, across tables.
 type undoer interface {
 	// undoLast reverts the table's most recent recorded change.
 	undoLast()
 	// forget drops the recorded changes after a commit.
 	forget()
+}
+
+// undoLog is the store's undo log: the tables, numbered as they are made,
+// and, for each change of the running Update in order, the number of the
+// table that made it. It keeps numbers, not the tables as interface
+// values: an order placed writes the log some thirty times, and memory
+// without pointers is written without the write barrier and never
+// scanned by the garbage collector.
+type undoLog struct {
+	tables []undoer // by number
+	order  []uint8  // the table of each change, oldest first
+}
+
+// register numbers t, a new table of the store, and returns its number.
+func (l *undoLog) register(t undoer) uint8 {
+	l.tables = append(l.tables, t)
+	return uint8(len(l.tables) - 1) // a store has a dozen tables
+}
+
+// add records a change made by table id.
+func (l *undoLog) add(id uint8) { l.order = append(l.order, id) }
+
+// rollback reverts the changes, newest first.
+func (l *undoLog) rollback() {
+	for i := len(l.order) - 1; i >= 0; i-- {
+		l.tables[l.order[i]].undoLast()
+	}
+}
+
+// commit forgets the changes.
+func (l *undoLog) commit() {
+	for _, t := range l.tables {
+		t.forget()
+	}
+	l.order = l.order[:0]
 }
 
 // change is the state of one row before a write: its old value, and whether
@@ -37,11 +72,14 @@ type table[K comparable, V any] struct {
 	rows    map[K]V
 	indexes []index[V]
 	changes []change[K, V]
-	log     *[]undoer
+	log     *undoLog
+	id      uint8 // in log
 }
 
-func newTable[K comparable, V any](log *[]undoer, indexes ...index[V]) *table[K, V] {
-	return &table[K, V]{rows: make(map[K]V), indexes: indexes, log: log}
+func newTable[K comparable, V any](log *undoLog, indexes ...index[V]) *table[K, V] {
+	t := &table[K, V]{rows: make(map[K]V), indexes: indexes, log: log}
+	t.id = log.register(t)
+	return t
 }
 
 // put inserts or replaces the row at k.
@@ -66,7 +104,7 @@ func (t *table[K, V]) putOver(k K, v V, old V, had bool) {
 
 func (t *table[K, V]) record(k K, old V, had bool) {
 	t.changes = append(t.changes, change[K, V]{key: k, old: old, had: had})
-	*t.log = append(*t.log, t)
+	t.log.add(t.id)
 }
 
 func (t *table[K, V]) unindex(v V) {
