@@ -238,8 +238,8 @@ func (t *tx) appendOrder(dst []backorder.Line, id uuid.UUID) (backorder.Order, e
 	// one per line.
 	n := 0
 	for _, lid := range rec.lines {
-		r := t.s.lines.row(lid) // every id listed has its line
-		n += r.line.size(r.lext)
+		lb, ext := t.s.lines.line(lid) // every id listed has its line
+		n += lb.size(ext)
 	}
 	var qs []backorder.LocQty
 	if n > 0 {
@@ -247,8 +247,8 @@ func (t *tx) appendOrder(dst []backorder.Line, id uuid.UUID) (backorder.Order, e
 	}
 	for _, lid := range rec.lines {
 		o.Lines = append(o.Lines, backorder.Line{})
-		r := t.s.lines.row(lid)
-		qs = r.line.get(&o.Lines[len(o.Lines)-1], r.lext, &t.s.names, qs)
+		lb, ext := t.s.lines.line(lid)
+		qs = lb.get(&o.Lines[len(o.Lines)-1], ext, &t.s.names, qs)
 	}
 	return o, nil
 }
@@ -340,11 +340,7 @@ func (t *tx) putOrder(o *backorder.Order, entries []*backorder.BookEntry, done [
 		if k < len(entries) && entries[k].LineID == l.ID {
 			e = entries[k]
 		}
-		p := t.s.lines.row(l.ID)
-		var r lineRow
-		if p != nil {
-			r = *p
-		}
+		num, r := t.s.lines.row(l.ID)
 		if r.line == nil || r.line.orderID != o.ID {
 			if r.line != nil {
 				t.detach(r.line.orderID, l.ID)
@@ -352,7 +348,7 @@ func (t *tx) putOrder(o *backorder.Order, entries []*backorder.BookEntry, done [
 			ids = append(ids, l.ID)
 		}
 		var with bool
-		open, closed, with = t.putOrderLine(l, p, r, open, closed, e)
+		open, closed, with = t.putOrderLine(l, num, r, open, closed, e)
 		if e != nil {
 			if with {
 				done[k/64] |= 1 << (k % 64)
@@ -365,18 +361,19 @@ func (t *tx) putOrder(o *backorder.Order, entries []*backorder.BookEntry, done [
 	t.s.orders.put(o.ID, &orderRec{header: h, lines: ids})
 }
 
-// putOrderLine stores l, one of an order's lines, over the row p (nil for
-// none) holding r: in the line's own box when it has one, and otherwise in
+// putOrderLine stores l, one of an order's lines, over the row numbered num
+// (idEmpty for none) holding r: in the line's own box when it has one, and otherwise in
 // the first box of open or closed, which it returns without it. e, if not
 // nil, is an entry of l's line: written with it, into the room beside it,
 // when l is new to the store and open, the row holds no entry, and e is
 // open and under l's SKU, which the last result reports.
-func (t *tx) putOrderLine(l *backorder.Line, p *lineRow, r lineRow, open []openLineBox, closed []lineBox,
+func (t *tx) putOrderLine(l *backorder.Line, num uint64, r lineRow, open []openLineBox, closed []lineBox,
 	e *backorder.BookEntry) ([]openLineBox, []lineBox, bool) {
+	old := r
 	switch {
 	case openQty(l) > 0:
 		if r.line != nil {
-			t.s.lines.write(l.ID, p, r, l, nil)
+			t.s.lines.write(l.ID, num, old, r, l, nil)
 			return open[1:], closed, false // its room in the block stays unused
 		}
 		b := &open[0]
@@ -384,22 +381,22 @@ func (t *tx) putOrderLine(l *backorder.Line, p *lineRow, r lineRow, open []openL
 		r.line = &b.line
 		open = open[1:]
 		if r.home == nil {
-			r.home = &b.entry
+			r.home, r.ob = &b.entry, b
 			if e != nil && e.SKU == l.SKU && e.Open() && r.entry.b == nil && r.more == nil {
 				r.entry.b = r.home
-				t.s.lines.write(l.ID, p, r, nil, e)
+				t.s.lines.write(l.ID, num, old, r, nil, e)
 				return open, closed, true
 			}
 		}
 	default:
 		if r.line != nil {
-			t.s.lines.write(l.ID, p, r, l, nil)
+			t.s.lines.write(l.ID, num, old, r, l, nil)
 			return open, closed[1:], false
 		}
 		r.lext = closed[0].set(l, &t.s.names, nil)
 		r.line, closed = &closed[0], closed[1:]
 	}
-	t.s.lines.write(l.ID, p, r, nil, nil)
+	t.s.lines.write(l.ID, num, old, r, nil, nil)
 	return open, closed, false
 }
 
@@ -413,14 +410,14 @@ type openLineBox struct {
 }
 
 // newLineBox copies l into new memory for storing and returns it, its ext,
-// and, for an open line, room for its book entry.
-func newLineBox(l *backorder.Line, names *interner) (*lineBox, *lineExt, *entryBox) {
+// and, for an open line, room for its book entry and the block of both.
+func newLineBox(l *backorder.Line, names *interner) (*lineBox, *lineExt, *entryBox, *openLineBox) {
 	if openQty(l) > 0 {
 		b := new(openLineBox)
-		return &b.line, b.line.set(l, names, nil), &b.entry
+		return &b.line, b.line.set(l, names, nil), &b.entry, b
 	}
 	b := new(lineBox)
-	return b, b.set(l, names, nil), nil
+	return b, b.set(l, names, nil), nil, nil
 }
 
 // carve copies src into buf's spare capacity when it fits (into new memory
@@ -468,16 +465,16 @@ func (t *tx) Line(id uuid.UUID) (backorder.Line, error) {
 	if err := t.readable(); err != nil {
 		return backorder.Line{}, err
 	}
-	r := t.s.lines.get(id)
-	if r.line == nil {
+	lb, ext := t.s.lines.line(id)
+	if lb == nil {
 		return backorder.Line{}, notFoundID("line", id)
 	}
 	var l backorder.Line
 	var qs []backorder.LocQty
-	if n := r.line.size(r.lext); n > 0 {
+	if n := lb.size(ext); n > 0 {
 		qs = make([]backorder.LocQty, 0, n)
 	}
-	r.line.get(&l, r.lext, &t.s.names, qs) // its slices are new: qs's
+	lb.get(&l, ext, &t.s.names, qs) // its slices are new: qs's
 	return l, nil
 }
 
@@ -495,7 +492,8 @@ func (t *tx) LineExists(id uuid.UUID) (bool, error) {
 	if err := t.readable(); err != nil {
 		return false, err
 	}
-	return t.s.lines.get(id).line != nil, nil
+	lb, _ := t.s.lines.line(id)
+	return lb != nil, nil
 }
 
 // PutLine implements backorder.OrderTx. A line the order does not have yet
@@ -508,11 +506,8 @@ func (t *tx) PutLine(l backorder.Line) error {
 	if !ok {
 		return notFoundID("order", l.OrderID)
 	}
-	p := t.s.lines.row(l.ID)
-	var r lineRow
-	if p != nil {
-		r = *p
-	}
+	num, r := t.s.lines.row(l.ID)
+	old := r
 	if r.line == nil || r.line.orderID != l.OrderID {
 		if r.line != nil {
 			t.detach(r.line.orderID, l.ID)
@@ -522,15 +517,16 @@ func (t *tx) PutLine(l backorder.Line) error {
 	if r.line != nil {
 		// Over the stored line, in its box: a new box per write was most
 		// of what shipping an order allocated.
-		t.s.lines.write(l.ID, p, r, &l, nil)
+		t.s.lines.write(l.ID, num, old, r, &l, nil)
 		return nil
 	}
 	var home *entryBox
-	r.line, r.lext, home = newLineBox(&l, &t.s.names)
+	var ob *openLineBox
+	r.line, r.lext, home, ob = newLineBox(&l, &t.s.names)
 	if r.home == nil {
-		r.home = home
+		r.home, r.ob = home, ob
 	}
-	t.s.lines.write(l.ID, p, r, nil, nil)
+	t.s.lines.write(l.ID, num, old, r, nil, nil)
 	return nil
 }
 
@@ -543,21 +539,20 @@ func (t *tx) PutLineAndEntry(l *backorder.Line, e *backorder.BookEntry) error {
 	if err := t.writable(); err != nil {
 		return err
 	}
-	p := t.s.lines.row(l.ID)
-	if p == nil || p.line == nil || p.line.orderID != l.OrderID || e.LineID != l.ID || e.SKU != l.SKU {
+	num, old := t.s.lines.row(l.ID)
+	if old.line == nil || old.line.orderID != l.OrderID || e.LineID != l.ID || e.SKU != l.SKU {
 		return t.putLineThenEntry(l, e)
 	}
 	if _, ok := t.s.orders.rows[l.OrderID]; !ok {
 		return notFoundID("order", l.OrderID) // as PutLine
 	}
-	old := *p
 	if !e.Open() {
 		// A closed entry is removed (a confirmed line's, most often): as
 		// PutBookEntry does for one that is the row's first entry.
 		if old.entry.b == nil || old.entry.skuName(&t.s.names) != e.SKU {
 			return t.putLineThenEntry(l, e)
 		}
-		t.s.lines.write(l.ID, p, old.withEntry(e.SKU, entryRef{}, &t.s.names), l, nil)
+		t.s.lines.write(l.ID, num, old, old.withEntry(e.SKU, entryRef{}, &t.s.names), l, nil)
 		return nil
 	}
 	if !t.intoHome(old, e.SKU) {
@@ -565,7 +560,7 @@ func (t *tx) PutLineAndEntry(l *backorder.Line, e *backorder.BookEntry) error {
 	}
 	r := old
 	r.entry.b = old.home
-	t.s.lines.write(l.ID, p, r, l, e)
+	t.s.lines.write(l.ID, num, old, r, l, e)
 	return nil
 }
 
@@ -668,31 +663,27 @@ func (t *tx) PutBookEntry(e backorder.BookEntry) error {
 	if err := t.writable(); err != nil {
 		return err
 	}
-	p := t.s.lines.row(e.LineID)
-	var old lineRow
-	if p != nil {
-		old = *p
-	}
+	num, old := t.s.lines.row(e.LineID)
 	switch {
 	case !e.Open():
-		if p == nil {
+		if num == idEmpty {
 			return nil
 		}
 		if r := old.withEntry(e.SKU, entryRef{}, &t.s.names); r != old { // else not there
-			t.s.lines.write(e.LineID, p, r, nil, nil)
+			t.s.lines.write(e.LineID, num, old, r, nil, nil)
 		}
 	case t.intoHome(old, e.SKU):
 		// Into the row's home, in place (see openLineBox).
 		r := old
 		r.entry.b = old.home
-		t.s.lines.write(e.LineID, p, r, nil, &e)
+		t.s.lines.write(e.LineID, num, old, r, nil, &e)
 	default:
 		ref := newEntryRef(&e, &t.s.names)
 		r := old.withEntry(e.SKU, ref, &t.s.names)
 		if r.home == nil && r.entry.b == ref.b {
 			r.home = ref.b
 		}
-		t.s.lines.write(e.LineID, p, r, nil, nil)
+		t.s.lines.write(e.LineID, num, old, r, nil, nil)
 	}
 	return nil
 }

@@ -1,0 +1,220 @@
+package memstore
+
+import (
+	"context"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"github.com/backorderkit/backorderkit/backorder"
+)
+
+// TestRowSlotRoundTrip stores random rows, built from a few blocks, boxes
+// and exts, into a slot that held another row, and reads each back ==
+// to what was stored. A row is kept without x exactly when the rule,
+// written out here, says so; an x is never modified, and a row stored
+// again as it was keeps its x.
+func TestRowSlotRoundTrip(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	obs := []*openLineBox{new(openLineBox), new(openLineBox)}
+	lb, eb := new(lineBox), new(entryBox)
+	ext, sp, more := new(lineExt), new(entrySpill), &[]entryRef{{b: new(entryBox)}}
+	pick := func(n int) int { return r.IntN(n) }
+	random := func() lineRow {
+		var row lineRow
+		if pick(3) == 0 {
+			// The common form, or near it.
+			ob := obs[pick(2)]
+			row.ob = ob
+			if pick(4) > 0 {
+				row.line = &ob.line
+			}
+			if pick(4) > 0 {
+				row.home = &ob.entry
+			}
+			if pick(2) == 0 {
+				row.entry.b = &ob.entry
+			}
+			if pick(8) == 0 {
+				row.lext = ext
+			}
+			row.homeTx = uint64(pick(3))
+			return row
+		}
+		if k := pick(3); k > 0 {
+			row.ob = obs[k-1]
+		}
+		switch pick(4) {
+		case 1:
+			row.line = &obs[0].line
+		case 2:
+			row.line = &obs[1].line
+		case 3:
+			row.line = lb
+		}
+		entryBoxes := []*entryBox{nil, &obs[0].entry, &obs[1].entry, eb}
+		row.home = entryBoxes[pick(4)]
+		row.entry.b = entryBoxes[pick(4)]
+		if pick(4) == 0 {
+			row.entry.sp = sp
+		}
+		if pick(4) == 0 {
+			row.lext = ext
+		}
+		if pick(4) == 0 {
+			row.more = more
+		}
+		row.homeTx = uint64(pick(3))
+		return row
+	}
+	compactRule := func(row lineRow) bool {
+		if row.lext != nil || row.entry.sp != nil || row.more != nil {
+			return false
+		}
+		ob := row.ob
+		if ob == nil {
+			return row.line == nil && row.home == nil && row.entry.b == nil
+		}
+		return in(row.line, &ob.line) && in(row.home, &ob.entry) && in(row.entry.b, &ob.entry)
+	}
+	var s rowSlot
+	compact, whole := 0, 0
+	for step := range 20000 {
+		row := random()
+		var old *lineRow
+		var oldX lineRow
+		if s.x != nil {
+			old, oldX = s.x, *s.x
+		}
+		s.set(&row)
+		got := s.row()
+		require.True(t, got == row, "step %d: stored %+v, read %+v", step, row, got)
+		if compactRule(row) {
+			compact++
+			require.Nil(t, s.x, "step %d: %+v has the common form", step, row)
+		} else {
+			whole++
+			require.NotNil(t, s.x, "step %d", step)
+		}
+		if old != nil {
+			require.True(t, *old == oldX, "step %d: an x is never modified", step)
+		}
+		if s.x != nil {
+			x := s.x
+			again := row
+			s.set(&again)
+			require.Same(t, x, s.x, "step %d: the same row keeps its x", step)
+		}
+	}
+	require.Greater(t, compact, 1000)
+	require.Greater(t, whole, 1000)
+}
+
+// in reports whether p is nil or q, for pointers of one type.
+func in[T any](p, q *T) bool { return p == nil || p == q }
+
+// TestRowSlotPointers pins what makes a stored row cheap to mark: two
+// pointer words, one of them set for a row in the common form.
+func TestRowSlotPointers(t *testing.T) {
+	typ := reflect.TypeFor[rowSlot]()
+	n := 0
+	for i := range typ.NumField() {
+		if hasPointers(typ.Field(i).Type) {
+			require.Equal(t, reflect.Pointer, typ.Field(i).Type.Kind(), typ.Field(i).Name)
+			n++
+		}
+	}
+	require.Equal(t, 2, n)
+}
+
+// TestStoredRowsAreCompact stores an order's open lines with their book
+// entries (through PutOrderEntries, as the engine does, and through
+// PutOrder then PutBookEntry), writes them again as shipping does, and
+// checks that every row is kept in the common form; a line with a rare
+// field, whose row has an ext, is kept whole.
+func TestStoredRowsAreCompact(t *testing.T) {
+	ctx := context.Background()
+	s := New()
+	price := decimal.RequireFromString("2.50")
+	order := func(rare bool) (backorder.Order, []*backorder.BookEntry) {
+		o := backorder.Order{ID: uuid.New(), Customer: "C", Currency: "EUR"}
+		var es []*backorder.BookEntry
+		for i := range 3 {
+			l := backorder.Line{ID: uuid.New(), OrderID: o.ID, SKU: "A", Qty: 5, UnitPrice: price, Seq: int64(i + 1),
+				Backordered: 2, Allocations: []backorder.LocQty{{Location: "AMS", Qty: 3}}}
+			if rare {
+				l.DiscountPercent = decimal.RequireFromString("10")
+			}
+			o.Lines = append(o.Lines, l)
+			es = append(es, &backorder.BookEntry{SKU: "A", LineID: l.ID, OrderID: o.ID, Customer: "C", Seq: l.Seq,
+				Backordered: 2, Allocations: []backorder.LocQty{{Location: "AMS", Qty: 3}}})
+		}
+		return o, es
+	}
+	fused, fusedEntries := order(false)
+	plain, plainEntries := order(false)
+	rare, rareEntries := order(true)
+	require.NoError(t, s.Update(ctx, func(btx backorder.Tx) error {
+		tx := btx.(*tx)
+		if err := tx.PutOrderEntries(&fused, fusedEntries); err != nil {
+			return err
+		}
+		for _, o := range []backorder.Order{plain, rare} {
+			if err := tx.PutOrder(o); err != nil {
+				return err
+			}
+		}
+		for _, e := range append(plainEntries, rareEntries...) {
+			if err := tx.PutBookEntry(*e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	check := func() {
+		t.Helper()
+		for _, o := range []backorder.Order{fused, plain, rare} {
+			for _, l := range o.Lines {
+				num := s.lines.rows.get(l.ID)
+				require.NotEqual(t, uint64(idEmpty), num)
+				slot := s.lines.slot(num)
+				if o.ID == rare.ID {
+					require.NotNil(t, slot.x, "a line with a rare field is kept whole")
+				} else {
+					require.Nil(t, slot.x, "line %d of order %s", l.Seq, o.ID)
+					require.Equal(t, uint8(slotLine|slotHome|slotEntry), slot.flags)
+				}
+			}
+		}
+	}
+	check()
+	// Shipped: the line written again with its entry, then its entry
+	// closed, as shipping and confirming do.
+	require.NoError(t, s.Update(ctx, func(btx backorder.Tx) error {
+		tx := btx.(*tx)
+		for i, l := range fused.Lines {
+			l.Allocations = []backorder.LocQty{{Location: "AMS", Qty: 1}}
+			e := *fusedEntries[i]
+			e.Allocations = l.Allocations
+			if err := tx.PutLineAndEntry(&l, &e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	check()
+	require.NoError(t, s.Update(ctx, func(btx backorder.Tx) error {
+		l := fused.Lines[0]
+		l.Backordered, l.Allocations, l.Shipped = 0, nil, 5
+		e := *fusedEntries[0]
+		e.Backordered, e.Allocations = 0, nil
+		return btx.(*tx).PutLineAndEntry(&l, &e)
+	}))
+	slot := s.lines.slot(s.lines.rows.get(fused.Lines[0].ID))
+	require.Nil(t, slot.x)
+	require.Equal(t, uint8(slotLine|slotHome), slot.flags, "the closed entry left the home")
+}
