@@ -47,13 +47,14 @@ type lineTable struct {
 }
 
 // lineChange is the state of one row before a write: its number, its old
-// value, whether it was stored at all, whether the write deleted it, and
-// whether the write changed its line or its home entry in place (their
+// slot (the stored form: two words to write and to clear where the row
+// has eight), whether it was stored at all, whether the write deleted it,
+// and whether the write changed its line or its home entry in place (their
 // old contents are then the last of lineSnaps and entrySnaps).
 type lineChange struct {
 	key                 uuid.UUID
 	num                 uint64
-	old                 lineRow
+	old                 rowSlot
 	had, deleted        bool
 	lineSnap, entrySnap bool
 }
@@ -256,10 +257,11 @@ func (t *lineTable) write(k uuid.UUID, num uint64, old, v lineRow, line *backord
 		num = t.carve()
 	}
 	empty := v.empty()
-	t.changes = append(t.changes, lineChange{key: k, num: num, old: old, had: had, deleted: had && empty,
+	slot := t.slot(num)
+	t.changes = append(t.changes, lineChange{key: k, num: num, old: *slot, had: had, deleted: had && empty,
 		lineSnap: lineSnap, entrySnap: entrySnap})
 	t.log.add(t.id)
-	t.slot(num).set(&v)
+	slot.set(&v)
 	switch {
 	case empty:
 		for _, ix := range t.indexes {
@@ -292,21 +294,22 @@ func (t *lineTable) undoLast() {
 			ix.remove(t.load(num))
 		}
 	}
+	old := c.old.row()
 	// The boxes are set from their copies (never made to point into
 	// them: the copies' memory is the table's, reused).
 	if c.entrySnap {
 		k := len(t.entrySnaps) - 1
-		*c.old.home = t.entrySnaps[k]
+		*old.home = t.entrySnaps[k]
 		t.entrySnaps[k] = entryBox{}
 		t.entrySnaps = t.entrySnaps[:k]
 	}
 	if c.lineSnap {
 		k := len(t.lineSnaps) - 1
-		c.old.line.setBox(&t.lineSnaps[k])
+		old.line.setBox(&t.lineSnaps[k])
 		t.lineSnaps[k] = lineBox{}
 		t.lineSnaps = t.lineSnaps[:k]
 	}
-	t.slot(c.num).set(&c.old)
+	*t.slot(c.num) = c.old
 	if !c.had {
 		t.rows.del(c.key)
 		return
@@ -315,7 +318,7 @@ func (t *lineTable) undoLast() {
 		t.rows.set(c.key, c.num)
 	}
 	for _, ix := range t.indexes {
-		ix.add(c.old)
+		ix.add(old)
 	}
 }
 
