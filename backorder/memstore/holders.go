@@ -9,7 +9,7 @@ import "slices"
 // by one: hashing a pair of strings cost as much as the rest of writing
 // an entry into the index.
 type holderIndex struct {
-	skus  map[string]*[]locItems
+	skus  strMap[[]locItems]
 	names *interner // the store's, for the entries' SKUs and locations
 }
 
@@ -20,19 +20,19 @@ type locItems struct {
 }
 
 func newHolderIndex(names *interner) *holderIndex {
-	return &holderIndex{skus: make(map[string]*[]locItems), names: names}
+	return &holderIndex{skus: newStrMap[[]locItems](), names: names}
 }
 
 // groupOf returns the items of (sku, loc), creating the group if create
 // says so, or nil.
 func (ix *holderIndex) groupOf(sku, loc string, create bool) *locItems {
-	p := ix.skus[sku]
+	p := ix.skus.get(sku)
 	if p == nil {
 		if !create {
 			return nil
 		}
 		p = new([]locItems)
-		ix.skus[sku] = p
+		ix.skus.set(sku, p)
 	}
 	for i := range *p {
 		if (*p)[i].loc == loc {
@@ -48,7 +48,7 @@ func (ix *holderIndex) groupOf(sku, loc string, create bool) *locItems {
 
 // drop deletes the empty group of (sku, loc).
 func (ix *holderIndex) drop(sku, loc string) {
-	p := ix.skus[sku]
+	p := ix.skus.get(sku)
 	if p == nil {
 		return
 	}
@@ -59,7 +59,7 @@ func (ix *holderIndex) drop(sku, loc string) {
 		}
 	}
 	if len(*p) == 0 {
-		delete(ix.skus, sku)
+		ix.skus.del(sku)
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 // Positions hold no references, so a group is updated in place; the undo
 // record keeps the value a write replaced.
 type positionTable struct {
-	groups  map[string]*[]backorder.StockPosition
+	groups  strMap[[]backorder.StockPosition]
 	changes []positionChange
 	log     *undoLog
 	id      uint8 // in log
@@ -27,7 +27,7 @@ type positionChange struct {
 }
 
 func newPositionTable(log *undoLog) *positionTable {
-	t := &positionTable{groups: make(map[string]*[]backorder.StockPosition), log: log}
+	t := &positionTable{groups: newStrMap[[]backorder.StockPosition](), log: log}
 	t.id = log.register(t)
 	return t
 }
@@ -65,7 +65,7 @@ func find(g []backorder.StockPosition, loc string) (int, bool) {
 // group returns the SKU's positions, sorted by location. The slice is the
 // table's own.
 func (t *positionTable) group(sku string) []backorder.StockPosition {
-	if g := t.groups[sku]; g != nil {
+	if g := t.groups.get(sku); g != nil {
 		return *g
 	}
 	return nil
@@ -73,10 +73,10 @@ func (t *positionTable) group(sku string) []backorder.StockPosition {
 
 // put inserts or replaces the position keyed by (SKU, Location).
 func (t *positionTable) put(p backorder.StockPosition) {
-	g := t.groups[p.SKU]
+	g := t.groups.get(p.SKU)
 	if g == nil {
 		g = new([]backorder.StockPosition)
-		t.groups[p.SKU] = g
+		t.groups.set(p.SKU, g)
 	}
 	i, found := find(*g, p.Location)
 	if found {
@@ -94,14 +94,14 @@ func (t *positionTable) undoLast() {
 	c := t.changes[n]
 	t.changes[n] = positionChange{}
 	t.changes = t.changes[:n]
-	g := t.groups[c.old.SKU]
+	g := t.groups.get(c.old.SKU)
 	i, _ := find(*g, c.old.Location)
 	if c.had {
 		(*g)[i] = c.old
 		return
 	}
 	if len(*g) == 1 {
-		delete(t.groups, c.old.SKU)
+		t.groups.del(c.old.SKU)
 		return
 	}
 	*g = slices.Delete(*g, i, i+1)
@@ -115,7 +115,7 @@ func (t *positionTable) forget() {
 // sequenceTable holds the counters of NextSequence, each behind a pointer
 // so that taking the next number is one map lookup.
 type sequenceTable struct {
-	counters map[string]*int64
+	counters strMap[int64]
 	changes  []sequenceChange
 	log      *undoLog
 	id       uint8 // in log
@@ -130,18 +130,18 @@ type sequenceChange struct {
 }
 
 func newSequenceTable(log *undoLog) *sequenceTable {
-	t := &sequenceTable{counters: make(map[string]*int64), log: log}
+	t := &sequenceTable{counters: newStrMap[int64](), log: log}
 	t.id = log.register(t)
 	return t
 }
 
 // next increments the named counter and returns its new value.
 func (t *sequenceTable) next(name string) int64 {
-	c := t.counters[name]
+	c := t.counters.get(name)
 	created := c == nil
 	if created {
 		c = new(int64)
-		t.counters[name] = c
+		t.counters.set(name, c)
 	}
 	*c++
 	t.changes = append(t.changes, sequenceChange{name: name, counter: c, created: created})
@@ -155,7 +155,7 @@ func (t *sequenceTable) undoLast() {
 	t.changes[n] = sequenceChange{}
 	t.changes = t.changes[:n]
 	if c.created {
-		delete(t.counters, c.name)
+		t.counters.del(c.name)
 		return
 	}
 	*c.counter--
