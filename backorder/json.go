@@ -58,19 +58,26 @@ func (r *PlaceResult) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-// appendJSON appends l as encoding/json writes it.
+// appendJSON appends l as encoding/json writes it. A result holds one per
+// line: the fixed text is appended in as few pieces as it allows, and a
+// line with nothing backordered, cancelled or rejected (most are) ends in
+// one piece.
 func (l *LineResult) appendJSON(b []byte) []byte {
-	b = append(b, `{"line_id":`...)
-	b = appendUUID(b, l.LineID)
-	b = append(b, `,"sku":`...)
+	b = append(b, `{"line_id":"`...)
+	b = appendUUIDText(b, l.LineID)
+	b = append(b, `","sku":`...)
 	b = appendString(b, l.SKU)
 	b = appendOptLocQtys(b, `,"allocated":`, l.Allocated)
-	b = append(b, `,"backordered":`...)
-	b = strconv.AppendInt(b, l.Backordered, 10)
-	b = append(b, `,"cancelled":`...)
-	b = strconv.AppendInt(b, l.Cancelled, 10)
-	b = append(b, `,"rejected":`...)
-	b = strconv.AppendInt(b, l.Rejected, 10)
+	if l.Backordered == 0 && l.Cancelled == 0 && l.Rejected == 0 {
+		b = append(b, `,"backordered":0,"cancelled":0,"rejected":0`...)
+	} else {
+		b = append(b, `,"backordered":`...)
+		b = appendInt(b, l.Backordered)
+		b = append(b, `,"cancelled":`...)
+		b = appendInt(b, l.Cancelled)
+		b = append(b, `,"rejected":`...)
+		b = appendInt(b, l.Rejected)
+	}
 	if l.Reason != "" {
 		b = append(b, `,"reason":`...)
 		b = appendString(b, l.Reason)
@@ -243,6 +250,15 @@ func appendUUID(b []byte, id uuid.UUID) []byte {
 	b = append(b, '"')
 	b = appendUUIDText(b, id)
 	return append(b, '"')
+}
+
+// appendInt is strconv.AppendInt in base 10, with a one-digit number (a
+// line's quantities, often) appended as its byte.
+func appendInt(b []byte, v int64) []byte {
+	if uint64(v) < 10 {
+		return append(b, byte('0'+v))
+	}
+	return strconv.AppendInt(b, v, 10)
 }
 
 // appendUUIDText appends id's canonical form, as id.String() gives it.

@@ -239,16 +239,15 @@ func appendOptLocQtys(b []byte, name string, qs []LocQty) []byte {
 		return b
 	}
 	b = append(b, name...)
-	b = append(b, '[')
 	for i := range qs {
-		if i > 0 {
-			b = append(b, ',')
+		if i == 0 {
+			b = append(b, `[{"location":`...)
+		} else {
+			b = append(b, `},{"location":`...)
 		}
-		b = append(b, `{"location":`...)
 		b = appendString(b, qs[i].Location)
 		b = append(b, `,"qty":`...)
-		b = strconv.AppendInt(b, qs[i].Qty, 10)
-		b = append(b, '}')
+		b = appendInt(b, qs[i].Qty)
 	}
-	return append(b, ']')
+	return append(b, "}]"...)
 }

@@ -98,7 +98,8 @@ func FuzzAppendResult(f *testing.F) {
 		var id uuid.UUID
 		copy(id[:], idb)
 		pr := PlaceResult{OrderID: id, Lines: []LineResult{{LineID: id, SKU: a, Allocated: []LocQty{{Location: b, Qty: q1}},
-			Backordered: q2, Cancelled: q1, Rejected: q2, Reason: b}, {SKU: b}}}
+			Backordered: q2, Cancelled: q1, Rejected: q2, Reason: b}, {SKU: b},
+			{SKU: a, Allocated: []LocQty{{Location: a, Qty: q2}, {Location: b, Qty: q1}, {Location: a, Qty: 7}}, Cancelled: q2}}}
 		require.Equal(t, marshalled(t, pr), handWritten(t, pr))
 		rr := ReceiveResult{Position: StockPosition{SKU: a, Location: b, OnHand: q1, Allocated: q2},
 			Allocated: []Grant{{OrderID: id, LineID: id, Location: a, Qty: q2}}}
