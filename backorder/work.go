@@ -840,10 +840,18 @@ func (w *work) flush() error {
 // lines under their own SKUs, through oe, and marks those entries written.
 func (w *work) putOrderEntries(oe OrderEntriesTx, o *Order) error {
 	es := w.orderEntries[:0]
+	// The order placeOrder placed has its lines' SKU states beside it,
+	// line by line: no lookup of each line's SKU.
+	placed := w.placedSKUs
+	if o != &w.placed || len(placed) != len(o.Lines) {
+		placed = nil
+	}
 	for i := range o.Lines {
 		l := &o.Lines[i]
-		s, ok := w.skus[l.SKU]
-		if !ok {
+		var s *skuState
+		if placed != nil {
+			s = placed[i]
+		} else if s = w.skus[l.SKU]; s == nil {
 			continue
 		}
 		j, ok := w.lines.get(l.ID)
