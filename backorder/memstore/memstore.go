@@ -160,8 +160,9 @@ func (s *Store) init() {
 	s.inbounds = newTable[string](log, index[backorder.Inbound](s.skuInbounds))
 	s.orders = newTable[uuid.UUID, *orderRec](log)
 	s.open = newOpenOrders()
-	s.lines = newLineTable(&s.names, log, lineIndex{s.open},
-		entryIndex{s.waiting, names}, entryIndex{s.holders, names}, entryIndex{s.customers, names})
+	// The books' indexes (waiting, customers) hold waiting entries only.
+	s.lines = newLineTable(&s.names, log, []rowIndex{lineIndex{s.open}, entryIndex{s.holders, names}},
+		[]rowIndex{entryIndex{s.waiting, names}, entryIndex{s.customers, names}})
 	s.shipments = newTable[uuid.UUID](log, index[*backorder.Shipment](s.orderShips))
 	s.invoices = newTable[uuid.UUID](log, index[*backorder.Invoice](s.orderInvs))
 	s.commands = newCmdTable(log)

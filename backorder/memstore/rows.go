@@ -42,6 +42,21 @@ func (r lineRow) empty() bool {
 	return r.line == nil && r.entry.b == nil && (r.more == nil || len(*r.more) == 0)
 }
 
+// anyWaiting reports whether any of the row's book entries waits.
+func (r *lineRow) anyWaiting() bool {
+	if r.entry.b != nil && r.entry.waiting() {
+		return true
+	}
+	if r.more != nil {
+		for _, e := range *r.more {
+			if e.waiting() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // entries calls fn for each of the row's book entries.
 func (r lineRow) entries(fn func(entryRef)) {
 	if r.entry.b != nil {
