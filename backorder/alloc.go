@@ -145,7 +145,7 @@ func (w *work) allocateOnce(s *skuState, loc string) (bool, error) {
 		s.position(loc).Allocated += g
 		if g > 0 {
 			l.Backordered -= g
-			w.emit(Event{Type: LineAllocated, OrderID: l.OrderID, LineID: l.ID, SKU: l.SKU, Location: loc, Qty: g})
+			w.emitLine(LineAllocated, l, loc, g)
 		} else {
 			moved = true
 			w.emit(Event{Type: LineDeallocated, OrderID: l.OrderID, LineID: l.ID, SKU: l.SKU, Location: loc, Qty: -g, Reason: "preempted"})

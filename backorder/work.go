@@ -261,6 +261,16 @@ func (w *work) emit(ev Event) {
 	w.events = append(w.events, ev)
 }
 
+// emitLine is emit for an event of a line at a location, the one an order
+// raises per line: written field by field into the events' next slot, not
+// built whole and then copied there (an Event is some 300 bytes).
+func (w *work) emitLine(typ EventType, l *Line, loc string, q int64) {
+	w.events = append(w.events, Event{})
+	e := &w.events[len(w.events)-1]
+	e.Type, e.At, e.Command = typ, w.now, w.cmd
+	e.OrderID, e.LineID, e.SKU, e.Location, e.Qty = l.OrderID, l.ID, l.SKU, loc, q
+}
+
 // reset empties s for reuse by another operation, keeping its buffers'
 // capacity (up to keepSlice elements). As with resetSlice, what they held
 // is not zeroed: the next operation overwrites it.
