@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"math"
 	"slices"
 
 	"github.com/google/uuid"
@@ -46,6 +47,12 @@ type lineTable struct {
 	// lives. n is the rows carved so far.
 	chunks [][]rowSlot
 	n      uint64
+	// blocks are the blocks of open lines' boxes (openLineBox) stored,
+	// by number less one: a row refers to its block by number (see
+	// blockRef), so that a stored row holds no pointer. A block is
+	// registered when it is stored and kept for as long as the store
+	// lives, as its lines are.
+	blocks [][]openLineBox
 	// names numbers the SKUs, customers and locations of the stored lines
 	// and entries (see lineBox and entryBox): the store's interner.
 	names *interner
@@ -62,28 +69,52 @@ type lineChange struct {
 	old                 rowSlot
 	had, deleted        bool
 	lineSnap, entrySnap bool
+	// block says the change registered the last block, and nothing else.
+	block bool
 }
+
+// blockRef is a box of a registered block: the block's number (0 for
+// none) and the box's place in it.
+type blockRef struct{ blk, i uint32 }
+
+// addBlock registers b, a block of boxes about to be stored, and returns
+// the reference of its first box, or none when the table has numbered
+// all the blocks a uint32 numbers (the rows are then kept whole; never in
+// practice).
+func (t *lineTable) addBlock(b []openLineBox) blockRef {
+	if len(t.blocks) >= math.MaxUint32 {
+		return blockRef{}
+	}
+	t.blocks = append(t.blocks, b)
+	t.changes = append(t.changes, lineChange{block: true})
+	t.log.add(t.id)
+	return blockRef{blk: uint32(len(t.blocks))}
+}
+
+// box returns the box ref refers to, which is not none.
+func (t *lineTable) box(ref blockRef) *openLineBox { return &t.blocks[ref.blk-1][ref.i] }
 
 // rowChunk is how many rows a chunk holds.
 const rowChunk = 256
 
 // rowSlot is a row as the table stores it. Nearly every row has one form:
-// its line and its home in one block (openLineBox), its entry, if any,
-// in the home, and no ext, spill or entries under other SKUs. The slot
-// then holds the block and flags that say which of the three are in it:
-// one pointer word where the row has six, three of them set. The
-// garbage collector scans every stored row in every cycle, at some 6-9 ns
-// a pointer that is set (measured: two more per row cost an order placed
-// 3% more instructions). Any other row is kept whole behind x, never
-// modified: a row written again as it was keeps it.
+// its line and its home in one box of a registered block (openLineBox),
+// its entry, if any, in the home, and no ext, spill or entries under
+// other SKUs. The slot then holds the box's reference (blockRef) and
+// flags that say which of the three are in it: no pointer set where the
+// row has six pointer words, three of them set. The garbage collector
+// scans every stored row in every cycle, at some 6-9 ns a pointer that is
+// set (measured: two more per row cost an order placed 3% more
+// instructions). Any other row is kept whole behind x, never modified: a
+// row written again as it was keeps it.
 type rowSlot struct {
-	ob     *openLineBox
+	ob     blockRef
 	x      *lineRow
 	homeTx uint64
 	flags  uint8
 }
 
-// rowSlot flags: which of the row's boxes are ob's.
+// rowSlot flags: which of the row's boxes are in its box ob.
 const (
 	slotLine  = 1 << iota // line is &ob.line
 	slotHome              // home is &ob.entry
@@ -97,31 +128,34 @@ func (t *lineTable) slot(num uint64) *rowSlot {
 }
 
 // load returns row num, which is not idEmpty.
-func (t *lineTable) load(num uint64) lineRow { return t.slot(num).row() }
+func (t *lineTable) load(num uint64) lineRow { return t.rowOf(t.slot(num)) }
 
-// row returns the row the slot stores.
-func (s *rowSlot) row() lineRow {
+// rowOf returns the row s stores.
+func (t *lineTable) rowOf(s *rowSlot) lineRow {
 	if s.x != nil {
 		r := *s.x
 		r.homeTx = s.homeTx
 		return r
 	}
 	r := lineRow{ob: s.ob, homeTx: s.homeTx}
-	if s.flags&slotLine != 0 {
-		r.line = &s.ob.line
-	}
-	if s.flags&slotHome != 0 {
-		r.home = &s.ob.entry
-	}
-	if s.flags&slotEntry != 0 {
-		r.entry.b = &s.ob.entry
+	if s.flags != 0 {
+		ob := t.box(s.ob)
+		if s.flags&slotLine != 0 {
+			r.line = &ob.line
+		}
+		if s.flags&slotHome != 0 {
+			r.home = &ob.entry
+		}
+		if s.flags&slotEntry != 0 {
+			r.entry.b = &ob.entry
+		}
 	}
 	return r
 }
 
-// set stores r in the slot.
-func (s *rowSlot) set(r *lineRow) {
-	if flags, ok := compact(r); ok {
+// store stores r in s.
+func (t *lineTable) store(s *rowSlot, r *lineRow) {
+	if flags, ok := t.compact(r); ok {
 		*s = rowSlot{ob: r.ob, homeTx: r.homeTx, flags: flags}
 		return
 	}
@@ -130,19 +164,19 @@ func (s *rowSlot) set(r *lineRow) {
 	if s.x == nil || *s.x != x {
 		s.x = &x
 	}
-	s.ob, s.homeTx, s.flags = nil, r.homeTx, 0
+	s.ob, s.homeTx, s.flags = blockRef{}, r.homeTx, 0
 }
 
 // compact reports whether r has the form a slot keeps without x, and the
 // slot's flags for it.
-func compact(r *lineRow) (uint8, bool) {
+func (t *lineTable) compact(r *lineRow) (uint8, bool) {
 	if r.lext != nil || r.entry.sp != nil || r.more != nil {
 		return 0, false
 	}
-	ob := r.ob
-	if ob == nil {
+	if r.ob.blk == 0 {
 		return 0, r.line == nil && r.home == nil && r.entry.b == nil
 	}
+	ob := t.box(r.ob)
 	var flags uint8
 	switch r.line {
 	case nil:
@@ -212,7 +246,7 @@ func (t *lineTable) line(k uuid.UUID) (*lineBox, *lineExt) {
 	case s.x != nil:
 		return s.x.line, s.x.lext
 	case s.flags&slotLine != 0:
-		return &s.ob.line, nil
+		return &t.box(s.ob).line, nil
 	}
 	return nil, nil
 }
@@ -267,7 +301,7 @@ func (t *lineTable) write(k uuid.UUID, num uint64, old, v lineRow, line *backord
 	t.changes = append(t.changes, lineChange{key: k, num: num, old: *slot, had: had, deleted: had && empty,
 		lineSnap: lineSnap, entrySnap: entrySnap})
 	t.log.add(t.id)
-	slot.set(&v)
+	t.store(slot, &v)
 	ixs := t.indexesFor(&seen, &v)
 	switch {
 	case empty:
@@ -309,13 +343,19 @@ func (t *lineTable) undoLast() {
 	c := t.changes[n]
 	t.changes[n] = lineChange{}
 	t.changes = t.changes[:n]
+	if c.block {
+		k := len(t.blocks) - 1
+		t.blocks[k] = nil
+		t.blocks = t.blocks[:k]
+		return
+	}
 	if num := t.rows.get(c.key); num != idEmpty {
 		cur := t.load(num)
 		for _, ix := range t.indexesFor(&cur, &lineRow{}) {
 			ix.remove(cur)
 		}
 	}
-	old := c.old.row()
+	old := t.rowOf(&c.old)
 	// The boxes are set from their copies (never made to point into
 	// them: the copies' memory is the table's, reused).
 	if c.entrySnap {

@@ -16,10 +16,10 @@ type lineRow struct {
 	// line is the line, or nil when only book entries are stored under its
 	// id (the BookTx contract does not require the line to exist).
 	line *lineBox
-	// ob is the block that line and home were made in, if they were made
-	// in one (see openLineBox), or nil: how the table stores the row
-	// depends on it (see rowSlot).
-	ob *openLineBox
+	// ob is the box of a registered block that line and home were made
+	// in, if they were made in one (see openLineBox), or none: how the
+	// table stores the row depends on it (see rowSlot).
+	ob blockRef
 	// lext is what line's box has no room for (see lineExt), or nil.
 	lext *lineExt
 	// entry is the first book entry, nearly always the only one, under the

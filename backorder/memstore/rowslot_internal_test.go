@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -20,7 +21,14 @@ import (
 // again as it was keeps its x.
 func TestRowSlotRoundTrip(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
-	obs := []*openLineBox{new(openLineBox), new(openLineBox)}
+	// Two registered blocks, of one and of three boxes: refs names two
+	// boxes, obs the same boxes.
+	var log undoLog
+	tb := newLineTable(new(interner), &log, nil, nil)
+	tb.addBlock(make([]openLineBox, 1))
+	tb.addBlock(make([]openLineBox, 3))
+	refs := []blockRef{{blk: 1}, {blk: 2, i: 2}}
+	obs := []*openLineBox{tb.box(refs[0]), tb.box(refs[1])}
 	lb, eb := new(lineBox), new(entryBox)
 	ext, sp, more := new(lineExt), new(entrySpill), &[]entryRef{{b: new(entryBox)}}
 	pick := func(n int) int { return r.IntN(n) }
@@ -28,8 +36,9 @@ func TestRowSlotRoundTrip(t *testing.T) {
 		var row lineRow
 		if pick(3) == 0 {
 			// The common form, or near it.
-			ob := obs[pick(2)]
-			row.ob = ob
+			k := pick(2)
+			ob := obs[k]
+			row.ob = refs[k]
 			if pick(4) > 0 {
 				row.line = &ob.line
 			}
@@ -46,7 +55,7 @@ func TestRowSlotRoundTrip(t *testing.T) {
 			return row
 		}
 		if k := pick(3); k > 0 {
-			row.ob = obs[k-1]
+			row.ob = refs[k-1]
 		}
 		switch pick(4) {
 		case 1:
@@ -75,9 +84,12 @@ func TestRowSlotRoundTrip(t *testing.T) {
 		if row.lext != nil || row.entry.sp != nil || row.more != nil {
 			return false
 		}
-		ob := row.ob
-		if ob == nil {
+		if row.ob == (blockRef{}) {
 			return row.line == nil && row.home == nil && row.entry.b == nil
+		}
+		ob := obs[0]
+		if row.ob == refs[1] {
+			ob = obs[1]
 		}
 		return in(row.line, &ob.line) && in(row.home, &ob.entry) && in(row.entry.b, &ob.entry)
 	}
@@ -90,8 +102,8 @@ func TestRowSlotRoundTrip(t *testing.T) {
 		if s.x != nil {
 			old, oldX = s.x, *s.x
 		}
-		s.set(&row)
-		got := s.row()
+		tb.store(&s, &row)
+		got := tb.rowOf(&s)
 		require.True(t, got == row, "step %d: stored %+v, read %+v", step, row, got)
 		if compactRule(row) {
 			compact++
@@ -106,7 +118,7 @@ func TestRowSlotRoundTrip(t *testing.T) {
 		if s.x != nil {
 			x := s.x
 			again := row
-			s.set(&again)
+			tb.store(&s, &again)
 			require.Same(t, x, s.x, "step %d: the same row keeps its x", step)
 		}
 	}
@@ -117,8 +129,8 @@ func TestRowSlotRoundTrip(t *testing.T) {
 // in reports whether p is nil or q, for pointers of one type.
 func in[T any](p, q *T) bool { return p == nil || p == q }
 
-// TestRowSlotPointers pins what makes a stored row cheap to mark: two
-// pointer words, one of them set for a row in the common form.
+// TestRowSlotPointers pins what makes a stored row cheap to mark: one
+// pointer word, not set for a row in the common form.
 func TestRowSlotPointers(t *testing.T) {
 	typ := reflect.TypeFor[rowSlot]()
 	n := 0
@@ -128,7 +140,7 @@ func TestRowSlotPointers(t *testing.T) {
 			n++
 		}
 	}
-	require.Equal(t, 2, n)
+	require.Equal(t, 1, n)
 }
 
 // TestStoredRowsAreCompact stores an order's open lines with their book
@@ -217,4 +229,39 @@ func TestStoredRowsAreCompact(t *testing.T) {
 	slot := s.lines.slot(s.lines.rows.get(fused.Lines[0].ID))
 	require.Nil(t, slot.x)
 	require.Equal(t, uint8(slotLine|slotHome), slot.flags, "the closed entry left the home")
+}
+
+// TestBlocksRolledBack checks that the blocks a failed transaction
+// registered (an order's open lines, a line put alone) are taken back
+// with it, and that a committed one keeps them.
+func TestBlocksRolledBack(t *testing.T) {
+	ctx := context.Background()
+	s := New()
+	o := backorder.Order{ID: uuid.New(), Customer: "C", Currency: "EUR", Lines: []backorder.Line{
+		{ID: uuid.New(), SKU: "A", Qty: 2, Backordered: 2},
+		{ID: uuid.New(), SKU: "B", Qty: 1, Backordered: 1}}}
+	errFail := errors.New("fail")
+	put := func(fail bool) error {
+		return s.Update(ctx, func(tx backorder.Tx) error {
+			if err := tx.PutOrder(o); err != nil {
+				return err
+			}
+			if err := tx.PutLine(backorder.Line{ID: uuid.New(), OrderID: o.ID, SKU: "C", Qty: 1, Backordered: 1}); err != nil {
+				return err
+			}
+			if fail {
+				return errFail
+			}
+			return nil
+		})
+	}
+	require.ErrorIs(t, put(true), errFail)
+	require.Empty(t, s.lines.blocks)
+	require.NoError(t, put(false))
+	require.Len(t, s.lines.blocks, 2, "the order's block and the line's")
+	for _, l := range o.Lines {
+		slot := s.lines.slot(s.lines.rows.get(l.ID))
+		require.Nil(t, slot.x)
+		require.Equal(t, uint32(1), slot.ob.blk)
+	}
 }

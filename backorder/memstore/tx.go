@@ -320,9 +320,11 @@ func (t *tx) putOrder(o *backorder.Order, entries []*backorder.BookEntry, done [
 		}
 	}
 	var open []openLineBox
+	var oref blockRef // open[0]'s
 	var closed []lineBox
 	if nOpen > 0 {
 		open = make([]openLineBox, nOpen)
+		oref = t.s.lines.addBlock(open)
 	}
 	if nClosed > 0 {
 		closed = make([]lineBox, nClosed)
@@ -348,7 +350,7 @@ func (t *tx) putOrder(o *backorder.Order, entries []*backorder.BookEntry, done [
 			ids = append(ids, l.ID)
 		}
 		var with bool
-		open, closed, with = t.putOrderLine(l, num, r, open, closed, e)
+		open, closed, with = t.putOrderLine(l, num, r, open, &oref, closed, e)
 		if e != nil {
 			if with {
 				done[k/64] |= 1 << (k % 64)
@@ -362,16 +364,21 @@ func (t *tx) putOrder(o *backorder.Order, entries []*backorder.BookEntry, done [
 }
 
 // putOrderLine stores l, one of an order's lines, over the row numbered num
-// (idEmpty for none) holding r: in the line's own box when it has one, and otherwise in
-// the first box of open or closed, which it returns without it. e, if not
+// (idEmpty for none) holding r: in the line's own box when it has one, and
+// otherwise in the first box of open (whose reference is *oref) or closed,
+// which it returns without it, moving *oref on. e, if not
 // nil, is an entry of l's line: written with it, into the room beside it,
 // when l is new to the store and open, the row holds no entry, and e is
 // open and under l's SKU, which the last result reports.
-func (t *tx) putOrderLine(l *backorder.Line, num uint64, r lineRow, open []openLineBox, closed []lineBox,
-	e *backorder.BookEntry) ([]openLineBox, []lineBox, bool) {
+func (t *tx) putOrderLine(l *backorder.Line, num uint64, r lineRow, open []openLineBox, oref *blockRef,
+	closed []lineBox, e *backorder.BookEntry) ([]openLineBox, []lineBox, bool) {
 	old := r
 	switch {
 	case openQty(l) > 0:
+		ref := *oref
+		if ref.blk != 0 {
+			oref.i++
+		}
 		if r.line != nil {
 			t.s.lines.write(l.ID, num, old, r, l, nil)
 			return open[1:], closed, false // its room in the block stays unused
@@ -381,7 +388,7 @@ func (t *tx) putOrderLine(l *backorder.Line, num uint64, r lineRow, open []openL
 		r.line = &b.line
 		open = open[1:]
 		if r.home == nil {
-			r.home, r.ob = &b.entry, b
+			r.home, r.ob = &b.entry, ref
 			if e != nil && e.SKU == l.SKU && e.Open() && r.entry.b == nil && r.more == nil {
 				r.entry.b = r.home
 				t.s.lines.write(l.ID, num, old, r, nil, e)
@@ -410,14 +417,16 @@ type openLineBox struct {
 }
 
 // newLineBox copies l into new memory for storing and returns it, its ext,
-// and, for an open line, room for its book entry and the block of both.
-func newLineBox(l *backorder.Line, names *interner) (*lineBox, *lineExt, *entryBox, *openLineBox) {
+// and, for an open line, room for its book entry and the block of both,
+// registered with the line table.
+func (t *tx) newLineBox(l *backorder.Line) (*lineBox, *lineExt, *entryBox, blockRef) {
 	if openQty(l) > 0 {
-		b := new(openLineBox)
-		return &b.line, b.line.set(l, names, nil), &b.entry, b
+		bs := make([]openLineBox, 1)
+		b := &bs[0]
+		return &b.line, b.line.set(l, &t.s.names, nil), &b.entry, t.s.lines.addBlock(bs)
 	}
 	b := new(lineBox)
-	return b, b.set(l, names, nil), nil, nil
+	return b, b.set(l, &t.s.names, nil), nil, blockRef{}
 }
 
 // carve copies src into buf's spare capacity when it fits (into new memory
@@ -521,8 +530,8 @@ func (t *tx) PutLine(l backorder.Line) error {
 		return nil
 	}
 	var home *entryBox
-	var ob *openLineBox
-	r.line, r.lext, home, ob = newLineBox(&l, &t.s.names)
+	var ob blockRef
+	r.line, r.lext, home, ob = t.newLineBox(&l)
 	if r.home == nil {
 		r.home, r.ob = home, ob
 	}
