@@ -385,8 +385,7 @@ func (t *lineTable) undoLast() {
 
 func (t *lineTable) forget() {
 	t.tx++
-	clear(t.changes)
-	t.changes = t.changes[:0]
+	t.changes = resetUndo(t.changes)
 	t.lineSnaps = resetSnaps(t.lineSnaps)
 	t.entrySnaps = resetSnaps(t.entrySnaps)
 }
@@ -395,6 +394,20 @@ func (t *lineTable) forget() {
 // transactions: a transaction that wrote more leaves the room to the
 // garbage collector.
 const keepSnaps = 1 << 10
+
+// resetUndo empties a table's undo records for the next transaction. What
+// they held is not zeroed: clearing them ran the write barrier over every
+// pointer word at every commit while the collector marked. The stale
+// records keep alive only what the store keeps anyway (boxes, names,
+// counters) and what one transaction replaced, until the next writes
+// over them; a table that recorded more than keepSnaps changes leaves
+// them all to the collector.
+func resetUndo[T any](s []T) []T {
+	if cap(s) > keepSnaps {
+		return nil
+	}
+	return s[:0]
+}
 
 // resetSnaps empties s for the next transaction.
 func resetSnaps[T any](s []T) []T {

@@ -107,10 +107,7 @@ func (t *positionTable) undoLast() {
 	*g = slices.Delete(*g, i, i+1)
 }
 
-func (t *positionTable) forget() {
-	clear(t.changes)
-	t.changes = t.changes[:0]
-}
+func (t *positionTable) forget() { t.changes = resetUndo(t.changes) }
 
 // sequenceTable holds the counters of NextSequence, each behind a pointer
 // so that taking the next number is one map lookup.
@@ -161,7 +158,4 @@ func (t *sequenceTable) undoLast() {
 	*c.counter--
 }
 
-func (t *sequenceTable) forget() {
-	clear(t.changes)
-	t.changes = t.changes[:0]
-}
+func (t *sequenceTable) forget() { t.changes = resetUndo(t.changes) }
