@@ -273,29 +273,34 @@ func (w *work) emitLine(typ EventType, l *Line, loc string, q int64) {
 
 // reset empties s for reuse by another operation, keeping its buffers'
 // capacity (up to keepSlice elements). As with resetSlice, what they held
-// is not zeroed: the next operation overwrites it.
+// is not zeroed: the next operation overwrites it. Field by field: a
+// buffer kept is only shortened, which writes no pointer, where writing
+// the whole state anew ran the write barrier over each of its pointer
+// words, for each SKU of each operation, while the collector marked.
 func (s *skuState) reset() {
-	book, pos := s.book[:0], s.pos[:0]
-	if cap(book) > keepSlice {
-		book = nil
+	truncate(&s.book)
+	truncate(&s.pos)
+	truncate(&s.posDirty)
+	truncate(&s.extra)
+	truncate(&s.dirtyEntries)
+	truncate(&s.holdersLoaded)
+	if len(s.byID) > keepMap {
+		s.byID = nil
+	} else if len(s.byID) > 0 {
+		clear(s.byID)
 	}
-	if cap(pos) > keepSlice {
-		pos = nil
+	s.item = Item{}
+	s.policy = nil
+	s.indexed, s.bookLoaded, s.builtin, s.reproject, s.partial, s.posLoaded = false, false, false, false, false, false
+}
+
+// truncate is resetSlice in place: a kept slice is only shortened.
+func truncate[S ~[]E, E any](p *S) {
+	if cap(*p) > keepSlice {
+		*p = nil
+		return
 	}
-	byID := s.byID
-	if len(byID) > keepMap {
-		byID = nil
-	}
-	clear(byID)
-	*s = skuState{
-		pos:           pos,
-		posDirty:      resetSlice(s.posDirty),
-		book:          book,
-		extra:         resetSlice(s.extra),
-		byID:          byID,
-		dirtyEntries:  resetSlice(s.dirtyEntries),
-		holdersLoaded: resetSlice(s.holdersLoaded),
-	}
+	*p = (*p)[:0]
 }
 
 // sku loads the SKU's item, policy and positions once per operation.
