@@ -135,29 +135,29 @@ func (w *work) reset() {
 	resetMap(&w.skus)
 	w.lines.reset()
 	w.headers.reset()
-	w.skuOrder = resetSlice(w.skuOrder)
+	truncate(&w.skuOrder)
 	clear(w.slots) // hold no lines
-	w.slots, w.nread = resetSlice(w.slots), 0
-	w.newOrders = resetSlice(w.newOrders)
+	truncate(&w.slots)
+	w.nread = 0
+	truncate(&w.newOrders)
 	w.locs = nil // the store's, read anew by each operation
-	w.bufEntries = resetSlice(w.bufEntries)
-	w.orderEntries = resetSlice(w.orderEntries)
-	w.bufDemands = resetSlice(w.bufDemands)
-	w.bufGrants = resetSlice(w.bufGrants)
-	w.events = resetSlice(w.events)
-	w.projWait = resetSlice(w.projWait)
-	w.projIn = eta.Input{
-		Demands: resetSlice(w.projIn.Demands),
-		OnHand:  resetSlice(w.projIn.OnHand),
-		Inbound: resetSlice(w.projIn.Inbound),
-	}
+	truncate(&w.bufEntries)
+	truncate(&w.orderEntries)
+	truncate(&w.bufDemands)
+	truncate(&w.bufGrants)
+	truncate(&w.events)
+	truncate(&w.projWait)
+	truncate(&w.projIn.Demands)
+	truncate(&w.projIn.OnHand)
+	truncate(&w.projIn.Inbound)
 	w.entries.reset()
 	w.placed = Order{}
-	w.placedLines = resetSlice(w.placedLines)
-	w.placedQs = resetSlice(w.placedQs)
-	w.placedSKUs = resetSlice(w.placedSKUs)
-	w.orderBuf, w.orderBufUsed = resetSlice(w.orderBuf), false
-	w.qtySlab = resetSlice(w.qtySlab)
+	truncate(&w.placedLines)
+	truncate(&w.placedQs)
+	truncate(&w.placedSKUs)
+	truncate(&w.orderBuf)
+	w.orderBufUsed = false
+	truncate(&w.qtySlab)
 	if cap(w.jsonBuf) > keepSlice*16 {
 		w.jsonBuf = nil
 	}
