@@ -265,12 +265,43 @@ func appendInt(b []byte, v int64) []byte {
 // It fills a fixed array, each byte's two digits at a place known in
 // advance, and appends that once: appending byte by byte, with a test for
 // the dashes at each, cost twice as much (a result holds an id per line).
+// The places are written out, constants the compiler checks once, where
+// a loop over a table of them checked each index as it wrote.
 func appendUUIDText(b []byte, id uuid.UUID) []byte {
 	var t [36]byte
-	for i, at := range uuidDigitAt {
-		p := hexPairs[id[i]]
-		t[at], t[at+1] = p[0], p[1]
-	}
+	var p [2]byte
+	p = hexPairs[id[0]]
+	t[0], t[1] = p[0], p[1]
+	p = hexPairs[id[1]]
+	t[2], t[3] = p[0], p[1]
+	p = hexPairs[id[2]]
+	t[4], t[5] = p[0], p[1]
+	p = hexPairs[id[3]]
+	t[6], t[7] = p[0], p[1]
+	p = hexPairs[id[4]]
+	t[9], t[10] = p[0], p[1]
+	p = hexPairs[id[5]]
+	t[11], t[12] = p[0], p[1]
+	p = hexPairs[id[6]]
+	t[14], t[15] = p[0], p[1]
+	p = hexPairs[id[7]]
+	t[16], t[17] = p[0], p[1]
+	p = hexPairs[id[8]]
+	t[19], t[20] = p[0], p[1]
+	p = hexPairs[id[9]]
+	t[21], t[22] = p[0], p[1]
+	p = hexPairs[id[10]]
+	t[24], t[25] = p[0], p[1]
+	p = hexPairs[id[11]]
+	t[26], t[27] = p[0], p[1]
+	p = hexPairs[id[12]]
+	t[28], t[29] = p[0], p[1]
+	p = hexPairs[id[13]]
+	t[30], t[31] = p[0], p[1]
+	p = hexPairs[id[14]]
+	t[32], t[33] = p[0], p[1]
+	p = hexPairs[id[15]]
+	t[34], t[35] = p[0], p[1]
 	t[8], t[13], t[18], t[23] = '-', '-', '-', '-'
 	return append(b, t[:]...)
 }
@@ -283,10 +314,6 @@ var hexPairs = func() (t [256][2]byte) {
 	}
 	return t
 }()
-
-// uuidDigitAt is where the two hex digits of each byte of an id go in its
-// canonical form.
-var uuidDigitAt = [16]uint8{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
 
 // plainJSON says which bytes appendString copies as they are: printable
 // ASCII but '"', '\\', '<', '>' and '&' (a table: a result has a string or
