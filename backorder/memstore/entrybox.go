@@ -309,14 +309,22 @@ func packQs(qs *[2]boxQty, alloc, committed []backorder.LocQty, names *interner)
 	if len(alloc)+len(committed) > len(qs) {
 		return false
 	}
-	for k, q := range [2][]backorder.LocQty{alloc, committed} {
-		for i := range q {
-			id, ok := names.lookup(q[i].Location)
-			if !ok {
-				return false
-			}
-			qs[k*len(alloc)+i] = boxQty{qty: q[i].Qty, loc: id}
+	n := 0
+	for _, q := range alloc {
+		id, ok := names.lookup(q.Location)
+		if !ok {
+			return false
 		}
+		qs[n] = boxQty{qty: q.Qty, loc: id}
+		n++
+	}
+	for _, q := range committed {
+		id, ok := names.lookup(q.Location)
+		if !ok {
+			return false
+		}
+		qs[n] = boxQty{qty: q.Qty, loc: id}
+		n++
 	}
 	return true
 }

@@ -60,8 +60,13 @@ func (in *interner) id(s string) (uint32, error) {
 // be numbered: it reports false then.
 func (in *interner) lookup(s string) (uint32, bool) {
 	if s == "" {
-		return 0, true
+		return 0, true // inlined: most entries' protection and promise kind are empty
 	}
+	return in.lookupName(s)
+}
+
+// lookupName is lookup for a string that is not empty.
+func (in *interner) lookupName(s string) (uint32, bool) {
 	slot := &in.recent[recentSlot(s)]
 	if slot.id != 0 && slot.s == s {
 		return slot.id, true
