@@ -2,6 +2,7 @@ package backorder
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/google/uuid"
@@ -47,4 +48,31 @@ func TestSkuStateReset(t *testing.T) {
 		}
 	}
 	require.Equal(t, 1, cap(s.book), "a buffer is kept")
+}
+
+// TestCopyQtys checks copyQtys against the append it stands for: the same
+// values, nil where append gives nil, and the destination's memory reused
+// when it has room.
+func TestCopyQtys(t *testing.T) {
+	one := []LocQty{{Location: "AMS", Qty: 1}}
+	two := []LocQty{{Location: "AMS", Qty: 1}, {Location: "RTM", Qty: 2}}
+	for _, dst := range [][]LocQty{nil, {}, make([]LocQty, 0, 1), make([]LocQty, 2, 4)} {
+		for _, src := range [][]LocQty{nil, {}, one, two} {
+			want := append(slices.Clone(dst)[:0:0], src...)
+			if dst != nil {
+				want = append(slices.Clone(dst)[:0], src...)
+			}
+			got := slices.Clone(dst)
+			if dst == nil {
+				got = nil
+			}
+			before := got
+			copyQtys(&got, src)
+			require.Equal(t, want, got)
+			require.Equal(t, want == nil, got == nil, "nil as append gives it")
+			if cap(before) >= len(src) && len(src) > 0 {
+				require.Same(t, &before[:1][0], &got[0], "the destination's memory")
+			}
+		}
+	}
 }

@@ -294,6 +294,22 @@ func (s *skuState) reset() {
 	s.indexed, s.bookLoaded, s.builtin, s.reproject, s.partial, s.posLoaded = false, false, false, false, false, false
 }
 
+// copyQtys sets *dst to a copy of src in *dst's own memory, as
+// append((*dst)[:0], src...) does, without a call for the most common
+// lists: none (a line's commitments, nearly always) and one (its
+// allocation at one location).
+func copyQtys(dst *[]LocQty, src []LocQty) {
+	switch {
+	case len(src) == 0:
+		*dst = (*dst)[:0]
+	case len(src) == 1 && cap(*dst) >= 1:
+		*dst = (*dst)[:1]
+		(*dst)[0] = src[0]
+	default:
+		*dst = append((*dst)[:0], src...)
+	}
+}
+
 // truncate is resetSlice in place: a kept slice is only shortened.
 func truncate[S ~[]E, E any](p *S) {
 	if cap(*p) > keepSlice {
@@ -708,8 +724,8 @@ func (w *work) touchEntry(s *skuState, l *Line, e *BookEntry) error {
 	e.Backordered = l.Backordered
 	// The entry's slices are its own (the store copies on read and write),
 	// so they are reused rather than cloned.
-	e.Allocations = append(e.Allocations[:0], l.Allocations...)
-	e.Committed = append(e.Committed[:0], l.Committed...)
+	copyQtys(&e.Allocations, l.Allocations)
+	copyQtys(&e.Committed, l.Committed)
 	e.MinAllocation = l.MinAllocation
 	e.Protection = l.Protection
 	s.dirtyEntries = append(s.dirtyEntries, e) // deduplicated by flush
