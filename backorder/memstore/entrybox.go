@@ -309,22 +309,18 @@ func packQs(qs *[2]boxQty, alloc, committed []backorder.LocQty, names *interner)
 	if len(alloc)+len(committed) > len(qs) {
 		return false
 	}
-	n := 0
-	for _, q := range alloc {
+	for i := range len(alloc) + len(committed) {
+		var q *backorder.LocQty
+		if i < len(alloc) {
+			q = &alloc[i]
+		} else {
+			q = &committed[i-len(alloc)]
+		}
 		id, ok := names.lookup(q.Location)
 		if !ok {
 			return false
 		}
-		qs[n] = boxQty{qty: q.Qty, loc: id}
-		n++
-	}
-	for _, q := range committed {
-		id, ok := names.lookup(q.Location)
-		if !ok {
-			return false
-		}
-		qs[n] = boxQty{qty: q.Qty, loc: id}
-		n++
+		qs[i] = boxQty{qty: q.Qty, loc: id}
 	}
 	return true
 }
