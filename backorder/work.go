@@ -122,7 +122,7 @@ const (
 )
 
 // reset empties w for reuse, keeping the capacity of its maps and buffers
-// (see resetSlice for what truncated buffers still hold).
+// (see truncate for what truncated buffers still hold).
 func (w *work) reset() {
 	for _, s := range w.skuOrder {
 		s.reset()
@@ -173,18 +173,6 @@ func resetMap[K comparable, V any](m *map[K]V) {
 	clear(*m)
 }
 
-// resetSlice empties s, or drops it if it grew past keepSlice elements.
-// What s held is not zeroed (that cost as much as writing it): the stale
-// values keep at most one operation's data from the garbage collector,
-// until the next operation overwrites them or the pool is emptied at a
-// collection.
-func resetSlice[S ~[]E, E any](s S) S {
-	if cap(s) > keepSlice {
-		return nil
-	}
-	return s[:0]
-}
-
 // entrySlab hands out the book entries an operation creates (for lines
 // whose entry it did not read), from chunks kept across operations: one
 // allocation per new line was a large part of placing an order.
@@ -209,7 +197,7 @@ func (sl *entrySlab) next() *BookEntry {
 }
 
 // reset takes every entry back, keeping at most keepSlice. As with
-// resetSlice, used entries are zeroed only when next hands them out again.
+// truncate, used entries are zeroed only when next hands them out again.
 func (sl *entrySlab) reset() {
 	if len(sl.chunks) > keepSlice/entryChunk {
 		clear(sl.chunks[keepSlice/entryChunk:])
@@ -272,7 +260,7 @@ func (w *work) emitLine(typ EventType, l *Line, loc string, q int64) {
 }
 
 // reset empties s for reuse by another operation, keeping its buffers'
-// capacity (up to keepSlice elements). As with resetSlice, what they held
+// capacity (up to keepSlice elements). As with truncate, what they held
 // is not zeroed: the next operation overwrites it. Field by field: a
 // buffer kept is only shortened, which writes no pointer, where writing
 // the whole state anew ran the write barrier over each of its pointer
@@ -310,7 +298,11 @@ func copyQtys(dst *[]LocQty, src []LocQty) {
 	}
 }
 
-// truncate is resetSlice in place: a kept slice is only shortened.
+// truncate empties *p, or drops it if it grew past keepSlice elements, in
+// place: a kept slice is only shortened, which writes no pointer. What it
+// held is not zeroed (that cost as much as writing it): the stale values
+// keep at most one operation's data from the garbage collector, until the
+// next operation overwrites them or the pool is emptied at a collection.
 func truncate[S ~[]E, E any](p *S) {
 	if cap(*p) > keepSlice {
 		*p = nil

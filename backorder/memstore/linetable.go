@@ -227,14 +227,6 @@ func newLineTable(names *interner, log *undoLog, indexes, waitIndexes []rowIndex
 	return t
 }
 
-// get returns the row stored at k, or the zero row.
-func (t *lineTable) get(k uuid.UUID) lineRow {
-	if num := t.rows.get(k); num != idEmpty {
-		return t.load(num)
-	}
-	return lineRow{}
-}
-
 // line returns the line box and ext of the row stored at k, or nils.
 func (t *lineTable) line(k uuid.UUID) (*lineBox, *lineExt) {
 	num := t.rows.get(k)
