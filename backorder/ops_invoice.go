@@ -65,9 +65,16 @@ func plainPricing(o *Order) bool {
 		(o.TaxInclusive && o.TaxRounding == invoice.PerInvoice) {
 		return false
 	}
+	var zero decimal.Decimal
 	for i := range o.Lines {
 		l := &o.Lines[i]
-		if !plainDecimal(l.UnitPrice, 18) || !plainDecimal(l.TaxPercent, 2) ||
+		if !plainDecimal(l.UnitPrice, 18) {
+			return false
+		}
+		if l.TaxPercent == zero && l.DiscountPercent == zero && l.DiscountAmount == zero {
+			continue // most lines: three comparisons, not six calls
+		}
+		if !plainDecimal(l.TaxPercent, 2) ||
 			!l.DiscountPercent.IsZero() || !plainDecimal(l.DiscountPercent, 2) ||
 			!l.DiscountAmount.IsZero() || !plainDecimal(l.DiscountAmount, 2) {
 			return false
