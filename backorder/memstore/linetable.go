@@ -10,9 +10,10 @@ import (
 )
 
 // lineTable holds the lineRows by line id. Unlike a table, it keeps each
-// row behind a pointer and changes it in place, and it writes a stored
-// line or book entry over the old one in the room the row already has
-// (lineBox, entryBox), keeping the old value in the undo record:
+// row in a numbered slot (rowSlot) that the map of ids finds and a write
+// changes in place, and it writes a stored line or book entry over the
+// old one in the room the row already has (lineBox, entryBox), keeping
+// the old value in the undo record:
 //
 //   - a write to a stored line or entry is one map lookup, where a row
 //     stored as a map value cost a lookup and an assignment, and the
