@@ -69,7 +69,8 @@
 //
 // A line and its book entries are one row, found with one lookup in a
 // hash table of line ids that grows a bucket at a time (no insert
-// rehashes the whole table). Lines and book entries are stored in a
+// rehashes the whole table) and holds row numbers, not pointers. Lines
+// and book entries are stored in a
 // compact form without pointers, which the garbage collector never scans:
 // the SKU, customer and locations as numbers of a table of names, prices as
 // numbers of a table of prices, times as their instant and a zone code
@@ -77,9 +78,11 @@
 // (the fields most lines leave empty, more allocations, times in other
 // zones or with a monotonic reading, a full table) is kept beside the box,
 // behind one pointer that is nil for most lines and entries. An order's
-// lines are stored in one block, each with room for its book entry (a
-// block stays in memory while any of its lines is stored), so storing an
-// order and its entries is a few allocations. A line or its
+// lines are stored in one block, each with room for its book entry, so
+// storing an order and its entries is a few allocations; the store
+// numbers its blocks and keeps them as long as it lives, and a row whose
+// line and entry are in a block (nearly every row) names it by number, so
+// that a stored line holds no pointer at all. A line or its
 // first book entry written again is written over the stored one, in
 // place, its old value kept for undo, so that shipping and confirming
 // allocate nothing per line.
