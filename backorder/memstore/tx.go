@@ -319,12 +319,11 @@ func (t *tx) putOrder(o *backorder.Order, entries []*backorder.BookEntry, done [
 			nClosed++
 		}
 	}
-	var open []openLineBox
-	var oref blockRef // open[0]'s
+	var open openBoxes
 	var closed []lineBox
 	if nOpen > 0 {
-		open = make([]openLineBox, nOpen)
-		oref = t.s.lines.addBlock(open)
+		open.boxes = make([]openLineBox, nOpen)
+		open.ref = t.s.lines.addBlock(open.boxes)
 	}
 	if nClosed > 0 {
 		closed = make([]lineBox, nClosed)
@@ -350,7 +349,7 @@ func (t *tx) putOrder(o *backorder.Order, entries []*backorder.BookEntry, done [
 			ids = append(ids, l.ID)
 		}
 		var with bool
-		open, closed, with = t.putOrderLine(l, num, r, open, &oref, closed, e)
+		closed, with = t.putOrderLine(l, num, r, &open, closed, e)
 		if e != nil {
 			if with {
 				done[k/64] |= 1 << (k % 64)
@@ -363,48 +362,61 @@ func (t *tx) putOrder(o *backorder.Order, entries []*backorder.BookEntry, done [
 	t.s.orders.put(o.ID, &orderRec{header: h, lines: ids})
 }
 
+// openBoxes is the block of an order's open lines being stored, and the
+// reference of its next box (see blockRef; none when the block has no
+// number).
+type openBoxes struct {
+	boxes []openLineBox
+	ref   blockRef
+}
+
+// next returns the next box and its reference, and moves on.
+func (o *openBoxes) next() (*openLineBox, blockRef) {
+	b, ref := &o.boxes[0], o.ref
+	o.boxes = o.boxes[1:]
+	if o.ref.blk != 0 {
+		o.ref.i++
+	}
+	return b, ref
+}
+
 // putOrderLine stores l, one of an order's lines, over the row numbered num
 // (idEmpty for none) holding r: in the line's own box when it has one, and
-// otherwise in the first box of open (whose reference is *oref) or closed,
-// which it returns without it, moving *oref on. e, if not
-// nil, is an entry of l's line: written with it, into the room beside it,
-// when l is new to the store and open, the row holds no entry, and e is
-// open and under l's SKU, which the last result reports.
-func (t *tx) putOrderLine(l *backorder.Line, num uint64, r lineRow, open []openLineBox, oref *blockRef,
-	closed []lineBox, e *backorder.BookEntry) ([]openLineBox, []lineBox, bool) {
+// otherwise in the next box of open or the first of closed, which it
+// returns without it (an open line takes its box of open either way). e,
+// if not nil, is an entry of l's line: written with it, into the room
+// beside it, when l is new to the store and open, the row holds no entry,
+// and e is open and under l's SKU, which the last result reports.
+func (t *tx) putOrderLine(l *backorder.Line, num uint64, r lineRow, open *openBoxes, closed []lineBox,
+	e *backorder.BookEntry) ([]lineBox, bool) {
 	old := r
 	switch {
 	case openQty(l) > 0:
-		ref := *oref
-		if ref.blk != 0 {
-			oref.i++
-		}
+		b, ref := open.next()
 		if r.line != nil {
 			t.s.lines.write(l.ID, num, old, r, l, nil)
-			return open[1:], closed, false // its room in the block stays unused
+			return closed, false // its room in the block stays unused
 		}
-		b := &open[0]
 		r.lext = b.line.set(l, &t.s.names, nil)
 		r.line = &b.line
-		open = open[1:]
 		if r.home == nil {
 			r.home, r.ob = &b.entry, ref
 			if e != nil && e.SKU == l.SKU && e.Open() && r.entry.b == nil && r.more == nil {
 				r.entry.b = r.home
 				t.s.lines.write(l.ID, num, old, r, nil, e)
-				return open, closed, true
+				return closed, true
 			}
 		}
 	default:
 		if r.line != nil {
 			t.s.lines.write(l.ID, num, old, r, l, nil)
-			return open, closed[1:], false
+			return closed[1:], false
 		}
 		r.lext = closed[0].set(l, &t.s.names, nil)
 		r.line, closed = &closed[0], closed[1:]
 	}
 	t.s.lines.write(l.ID, num, old, r, nil, nil)
-	return open, closed, false
+	return closed, false
 }
 
 // openLineBox is a stored open line with room for its book entry: the
