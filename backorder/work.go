@@ -806,8 +806,8 @@ func (w *work) flush() error {
 	oe, _ := w.tx.(OrderEntriesTx)
 	for _, o := range w.newOrders {
 		var err error
-		if oe != nil {
-			err = w.putOrderEntries(oe, o)
+		if oe != nil && o == &w.placed && len(w.placedSKUs) == len(o.Lines) {
+			err = w.putOrderEntries(oe)
 		} else {
 			err = w.tx.PutOrder(*o)
 		}
@@ -859,24 +859,15 @@ func (w *work) flush() error {
 	return nil
 }
 
-// putOrderEntries writes the new order o with the open entries of its
-// lines under their own SKUs, through oe, and marks those entries written.
-func (w *work) putOrderEntries(oe OrderEntriesTx, o *Order) error {
+// putOrderEntries writes the order placeOrder placed with the open
+// entries of its lines under their own SKUs, through oe, and marks those
+// entries written. Its lines' SKU states are beside it, line by line
+// (placedSKUs): no lookup of each line's SKU.
+func (w *work) putOrderEntries(oe OrderEntriesTx) error {
+	o := &w.placed
 	es := w.orderEntries[:0]
-	// The order placeOrder placed has its lines' SKU states beside it,
-	// line by line: no lookup of each line's SKU.
-	placed := w.placedSKUs
-	if o != &w.placed || len(placed) != len(o.Lines) {
-		placed = nil
-	}
 	for i := range o.Lines {
-		l := &o.Lines[i]
-		var s *skuState
-		if placed != nil {
-			s = placed[i]
-		} else if s = w.skus[l.SKU]; s == nil {
-			continue
-		}
+		l, s := &o.Lines[i], w.placedSKUs[i]
 		j, ok := w.lines.get(l.ID)
 		if !ok {
 			continue
