@@ -49,11 +49,13 @@ func (e *Engine) PlaceOrder(ctx context.Context, o Order) (PlaceResult, error) {
 	if err := validateOrder(&o); err != nil {
 		return PlaceResult{}, err
 	}
-	return hinted(ctx, e, commandKey("order/", o.ID), o.hint, func(w *work) (PlaceResult, error) {
-		// Each attempt works on its own copy: a retry after a conflict
-		// must start from the order as the caller gave it.
-		return w.placeOrder(w.placing(&o))
-	})
+	return e.placeCalls.run(ctx, e, commandKey("order/", o.ID), &o, (*Order).hint, placeOrder)
+}
+
+// placeOrder is PlaceOrder's operation. It places a copy of o: a retry
+// after a conflict must start from the order as the caller gave it.
+func placeOrder(w *work, o *Order) (PlaceResult, error) {
+	return w.placeOrder(w.placing(o))
 }
 
 // hint names what placing o reads: the order and its line ids (each

@@ -41,10 +41,14 @@ func (e *Engine) Receive(ctx context.Context, r Receipt) (ReceiveResult, error) 
 	if err := validText("Receipt.InboundID", r.InboundID); err != nil {
 		return ReceiveResult{}, err
 	}
-	return hinted(ctx, e, "receive/"+r.ID, skuHint(r.SKU), func(w *work) (ReceiveResult, error) {
-		return w.receive(r)
-	})
+	return e.receiveCalls.run(ctx, e, "receive/"+r.ID, &r, (*Receipt).hint, receive)
 }
+
+// hint names what receiving r reads: its SKU's stock and book.
+func (r *Receipt) hint(h *Hint) { hintSKU(h, r.SKU) }
+
+// receive is Receive's operation.
+func receive(w *work, r *Receipt) (ReceiveResult, error) { return w.receive(*r) }
 
 func (w *work) receive(r Receipt) (ReceiveResult, error) {
 	s, err := w.sku(r.SKU)
