@@ -325,6 +325,47 @@ func TestHolderIndexMatchesSeqIndex(t *testing.T) {
 	}
 }
 
+// TestIDMapTagCollisions stores ids that share their bucket, their first
+// slot and their tag, so that only their keys tell them apart: each reads
+// back its own number, deleting one leaves the others, and an id never
+// stored that shares all three with them is not found.
+func TestIDMapTagCollisions(t *testing.T) {
+	m := newIDMap()
+	r := rand.New(rand.NewPCG(7, 11))
+	type home struct {
+		slot uint64
+		tag  uint8
+	}
+	seen := map[home][]uuid.UUID{}
+	var same []uuid.UUID
+	for len(same) < 4 {
+		var id uuid.UUID
+		binary.LittleEndian.PutUint64(id[:8], r.Uint64())
+		binary.LittleEndian.PutUint64(id[8:], r.Uint64())
+		h := m.hash(id)
+		k := home{h % idBucketSlots, idTag(h)}
+		seen[k] = append(seen[k], id)
+		if len(seen[k]) > len(same) {
+			same = seen[k]
+		}
+	}
+	for i, id := range same[:3] {
+		m.set(id, uint64(i)+1)
+	}
+	for i, id := range same[:3] {
+		require.Equal(t, uint64(i)+1, m.get(id))
+	}
+	require.Equal(t, uint64(idEmpty), m.get(same[3]), "never stored")
+	require.Equal(t, uint64(2), m.del(same[1]))
+	require.Equal(t, uint64(idEmpty), m.get(same[1]))
+	require.Equal(t, uint64(1), m.get(same[0]))
+	require.Equal(t, uint64(3), m.get(same[2]), "found past the tombstone")
+	m.set(same[3], 4) // into the tombstone
+	require.Equal(t, uint64(4), m.get(same[3]))
+	require.Equal(t, 3, m.length)
+	require.Equal(t, 3, m.dir[0].used, "the tombstone was reused")
+}
+
 // TestIDMapReusesTombstones deletes what it inserts, so that tombstones
 // fill a bucket: it is rehashed in place, never split.
 func TestIDMapReusesTombstones(t *testing.T) {
