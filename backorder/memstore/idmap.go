@@ -193,32 +193,32 @@ func (m *idMap) grow(b *idBucket) {
 		}
 		m.dir, m.depth = dir, m.depth+1
 	}
-	b0, b1 := &idBucket{depth: b.depth + 1}, &idBucket{depth: b.depth + 1}
+	// b keeps the keys whose new bit is 0, rehashed in place, and a new
+	// bucket takes the others: a split allocates one bucket, not two.
+	tags, slots := b.tags, b.slots
+	b.tags, b.live, b.used, b.depth = [idBucketSlots]uint8{}, 0, 0, b.depth+1
+	b1 := &idBucket{depth: b.depth}
 	var some uint64 // the hash of one of b's keys
-	for i, t := range b.tags {
+	for i, t := range tags {
 		if t == idTagEmpty || t == idTagDead {
 			continue
 		}
-		s := &b.slots[i]
+		s := &slots[i]
 		h := m.hash(s.key)
 		some = h
-		to := b0
-		if h>>(64-b0.depth)&1 == 1 {
+		to := b
+		if h>>(64-b.depth)&1 == 1 {
 			to = b1
 		}
 		to.put(h, s.key, s.row)
 	}
-	// b's directory entries are the run of 1<<(m.depth-b.depth) that
-	// share its top b.depth bits; the first half now goes to b0, the
-	// second to b1.
-	n := 1 << (m.depth - b.depth)
+	// b's directory entries are the run of 1<<(m.depth-old depth) that
+	// share its old top bits; the first half stays b's, the second goes
+	// to b1.
+	n := 1 << (m.depth - (b.depth - 1))
 	start := int(some>>(64-m.depth)) &^ (n - 1)
-	for j := range n {
-		if j < n/2 {
-			m.dir[start+j] = b0
-		} else {
-			m.dir[start+j] = b1
-		}
+	for j := n / 2; j < n; j++ {
+		m.dir[start+j] = b1
 	}
 }
 
