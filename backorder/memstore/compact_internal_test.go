@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -455,21 +456,38 @@ func TestEntryBoxRoundTrip(t *testing.T) {
 	require.False(t, sameAllocKeys(a, newEntryRef(&c, &names), &names), "a location held, then not")
 }
 
-// TestPackTime packs the times a clock gives and reads them back as the
-// same values, and declines what it cannot keep: a monotonic reading, a
-// zone other than UTC and the local one.
+// TestPackTime packs the times a clock gives, and times at the edges of
+// the span it keeps, and reads them back as the same values; it declines
+// what it cannot keep: a monotonic reading, a zone other than UTC and the
+// local one, a time outside the span (an entry keeps those in its spill).
 func TestPackTime(t *testing.T) {
+	first := time.Unix(boxEpoch-boxSpan, 0)
+	last := time.Unix(boxEpoch+boxSpan, 999999999)
 	for _, tm := range []time.Time{{}, time.Unix(0, 0).UTC(), time.Unix(0, 0), time.Now().Round(0),
-		time.Now().UTC().Round(0), time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.Local),
-		time.Unix(math.MinInt64/2, 0).UTC(), time.Unix(math.MaxInt64/2, 5)} {
+		time.Now().UTC().Round(0), time.Unix(boxEpoch, 0).UTC(), time.Unix(boxEpoch-1, 999999999),
+		time.Date(2072, 12, 31, 23, 59, 59, 999999999, time.Local), time.Date(1928, 1, 1, 0, 0, 0, 1, time.UTC),
+		first, first.UTC(), last, last.UTC()} {
 		bt, ok := packTime(tm)
 		require.True(t, ok, "%v", tm)
 		require.True(t, tm == bt.time(), "%v: got %v", tm, bt.time())
 	}
-	for _, tm := range []time.Time{time.Now(), time.Now().In(time.FixedZone("X", 60)), time.Time{}.In(time.FixedZone("Y", 0))} {
+	require.Equal(t, boxTime(0), func() boxTime { bt, _ := packTime(time.Time{}); return bt }(), "the zero Time is 0")
+	for _, tm := range []time.Time{time.Now(), time.Now().In(time.FixedZone("X", 60)), time.Time{}.In(time.FixedZone("Y", 0)),
+		first.Add(-time.Nanosecond), last.Add(time.Nanosecond).UTC(), time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.Local), time.Unix(math.MinInt64/2, 0).UTC(), time.Unix(math.MaxInt64/2, 5)} {
 		_, ok := packTime(tm)
 		require.False(t, ok, "%v", tm)
 	}
+}
+
+// TestBoxSizes pins the sizes of the boxes an order's open lines are
+// stored in: ten of them (a 10-line order's block) take 2,560 bytes, in
+// Go's 2,688-byte size class, where 272-byte boxes took the 3,072 one.
+func TestBoxSizes(t *testing.T) {
+	require.Equal(t, uintptr(120), unsafe.Sizeof(lineBox{}))
+	require.Equal(t, uintptr(136), unsafe.Sizeof(entryBox{}))
+	require.Equal(t, uintptr(256), unsafe.Sizeof(openLineBox{}))
+	require.Equal(t, uintptr(8), unsafe.Sizeof(boxTime(0)))
 }
 
 // TestEntryBoxPointers pins that the garbage collector has nothing to

@@ -33,7 +33,7 @@ type entryBox struct {
 	sku, customer             uint32 // numbers of the store's interner, unless spilled
 	protection, promise       uint32 // Protection and Promise.Kind, as sku
 	nAlloc, nCommitted, flags uint8  // as in lineBox
-	qs                        [2]boxQty
+	qs                        boxQs
 }
 
 // entrySpill is what an entryBox could not keep: its strings when one of
@@ -57,23 +57,30 @@ type entryRef struct {
 	sp *entrySpill
 }
 
-// boxTime is a packed time.Time: the instant and a zone code. Only times
-// without a monotonic clock reading, in UTC or in the process's local
-// zone, are packed; they are the times a host's clock gives once the
-// reading is stripped (as the engine's default clock does), and their
+// boxTime is a packed time.Time: 0 for the zero Time, and otherwise the
+// nanoseconds since boxEpoch, shifted left by two bits that hold a zone
+// code. Only times without a monotonic clock reading, in UTC or in the
+// process's local zone, within some 73 years of boxEpoch (1927 to 2073),
+// are packed; they are the times a host's clock gives once the reading
+// is stripped (as the engine's default clock does), and their
 // representation is then determined by the instant and the zone, so that
-// unpacking gives the same value, == to what was packed.
-type boxTime struct {
-	sec  int64 // Unix seconds
-	nsec int32
-	zone uint8 // zoneZero, zoneUTC or zoneLocal
-}
+// unpacking gives the same value, == to what was packed. Eight bytes, not
+// the sixteen of seconds, nanoseconds and zone apart: an entry has four.
+type boxTime int64
 
 // boxTime zone codes.
 const (
 	zoneZero  = iota // the zero Time
 	zoneUTC          // UTC, the nil location
 	zoneLocal        // processLocal
+)
+
+const (
+	// boxEpoch is 2000-01-01T00:00:00Z in Unix seconds.
+	boxEpoch = 946684800
+	// boxSpan bounds the seconds from boxEpoch of a packed time, so that
+	// its nanoseconds shifted by two bits fit an int64.
+	boxSpan = (1<<61)/1_000_000_000 - 1
 )
 
 // processLocal is time.Local as the process started: a host may set
@@ -83,30 +90,38 @@ var processLocal = time.Local
 // packTime packs t, reporting false when it cannot be.
 func packTime(t time.Time) (boxTime, bool) {
 	if t == (time.Time{}) {
-		return boxTime{}, true
+		return 0, true
 	}
 	if t != t.Round(0) { // a monotonic clock reading
-		return boxTime{}, false
+		return 0, false
 	}
-	var zone uint8
+	var zone int64
 	switch t.Location() { // UTC for the nil location
 	case time.UTC:
 		zone = zoneUTC
 	case processLocal:
 		zone = zoneLocal
 	default:
-		return boxTime{}, false
+		return 0, false
 	}
-	return boxTime{sec: t.Unix(), nsec: int32(t.Nanosecond()), zone: zone}, true
+	sec := t.Unix() - boxEpoch
+	if sec < -boxSpan || sec > boxSpan {
+		return 0, false
+	}
+	return boxTime((sec*1e9+int64(t.Nanosecond()))<<2 | zone), true
 }
 
+// zone returns bt's zone code.
+func (bt boxTime) zone() int64 { return int64(bt) & 3 }
+
 // time unpacks bt.
-func (bt *boxTime) time() time.Time {
-	if bt.zone == zoneZero {
+func (bt boxTime) time() time.Time {
+	zone := bt.zone()
+	if zone == zoneZero {
 		return time.Time{}
 	}
-	t := time.Unix(bt.sec, int64(bt.nsec)) // in time.Local
-	if bt.zone == zoneUTC {
+	t := time.Unix(boxEpoch, int64(bt)>>2) // in time.Local
+	if zone == zoneUTC {
 		return t.UTC()
 	}
 	if time.Local != processLocal {
@@ -143,8 +158,8 @@ func (b *entryBox) set(e *backorder.BookEntry, names *interner) *entrySpill {
 		b.nAlloc, b.nCommitted = uint8(len(e.Allocations)), uint8(len(e.Committed))
 		return nil
 	}
-	b.sku, b.customer, b.protection, b.promise, b.qs = 0, 0, 0, 0, [2]boxQty{}
-	b.placed, b.requested, b.ready, b.delivery = boxTime{}, boxTime{}, boxTime{}, boxTime{}
+	b.sku, b.customer, b.protection, b.promise, b.qs = 0, 0, 0, 0, boxQs{}
+	b.placed, b.requested, b.ready, b.delivery = 0, 0, 0, 0
 	return &entrySpill{sku: e.SKU, customer: e.Customer, protection: e.Protection, promise: e.Promise.Kind,
 		alloc: slices.Clone(e.Allocations), committed: slices.Clone(e.Committed),
 		placed: e.Placed, requested: e.RequestedDate, ready: e.Promise.Ready, delivery: e.Promise.Delivery}
@@ -183,13 +198,13 @@ func (r entryRef) get(e *backorder.BookEntry, names *interner, buf []backorder.L
 	// entry has no allocation and few have a requested date.
 	e.Placed = b.placed.time()
 	e.RequestedDate, e.Promise.Ready, e.Promise.Delivery = time.Time{}, time.Time{}, time.Time{}
-	if b.requested.zone != zoneZero {
+	if b.requested != 0 {
 		e.RequestedDate = b.requested.time()
 	}
-	if b.ready.zone != zoneZero {
+	if b.ready != 0 {
 		e.Promise.Ready = b.ready.time()
 	}
-	if b.delivery.zone != zoneZero {
+	if b.delivery != 0 {
 		e.Promise.Delivery = b.delivery.time()
 	}
 	e.SKU, e.Customer = names.name(b.sku), names.name(b.customer)
@@ -198,8 +213,8 @@ func (r entryRef) get(e *backorder.BookEntry, names *interner, buf []backorder.L
 		e.Allocations, e.Committed = nil, nil
 		return buf
 	}
-	e.Allocations, buf = carveBoxQs(buf, b.qs[:b.nAlloc], b.flags&allocNonNil != 0, names)
-	e.Committed, buf = carveBoxQs(buf, b.qs[b.nAlloc:b.nAlloc+b.nCommitted], b.flags&committedNonNil != 0, names)
+	e.Allocations, buf = carveBoxQs(buf, &b.qs, 0, int(b.nAlloc), b.flags&allocNonNil != 0, names)
+	e.Committed, buf = carveBoxQs(buf, &b.qs, int(b.nAlloc), int(b.nAlloc+b.nCommitted), b.flags&committedNonNil != 0, names)
 	return buf
 }
 
@@ -244,7 +259,7 @@ func (r entryRef) allocAt(i int, names *interner) (loc string, qty int64) {
 		a := &r.sp.alloc[i]
 		return a.Location, a.Qty
 	}
-	return names.name(r.b.qs[i].loc), r.b.qs[i].qty
+	return names.name(r.b.qs.loc[i]), r.b.qs.qty[i]
 }
 
 // sameAllocKeys reports whether a and b hold stock at the same locations
@@ -257,7 +272,7 @@ func sameAllocKeys(a, b entryRef, names *interner) bool {
 	}
 	if a.sp == nil && b.sp == nil {
 		for i := range n {
-			if p, q := &a.b.qs[i], &b.b.qs[i]; p.loc != q.loc || (p.qty > 0) != (q.qty > 0) {
+			if p, q := &a.b.qs, &b.b.qs; p.loc[i] != q.loc[i] || (p.qty[i] > 0) != (q.qty[i] > 0) {
 				return false
 			}
 		}
@@ -305,8 +320,8 @@ func (r entryRef) held(names *interner, fn func(loc string)) {
 // packQs numbers the locations of alloc and then committed into qs,
 // reporting false, with qs partly written, when they are more than qs
 // holds or a location has no number.
-func packQs(qs *[2]boxQty, alloc, committed []backorder.LocQty, names *interner) bool {
-	if len(alloc)+len(committed) > len(qs) {
+func packQs(qs *boxQs, alloc, committed []backorder.LocQty, names *interner) bool {
+	if len(alloc)+len(committed) > len(qs.qty) {
 		return false
 	}
 	for i := range len(alloc) + len(committed) {
@@ -320,23 +335,24 @@ func packQs(qs *[2]boxQty, alloc, committed []backorder.LocQty, names *interner)
 		if !ok {
 			return false
 		}
-		qs[i] = boxQty{qty: q.Qty, loc: id}
+		qs.qty[i], qs.loc[i] = q.Qty, id
 	}
 	return true
 }
 
-// carveBoxQs is carve for values kept in a box: nil when there are none
-// and nonNil is false, empty when there are none and nonNil is true.
-func carveBoxQs(buf []backorder.LocQty, qs []boxQty, nonNil bool, names *interner) (cp, rest []backorder.LocQty) {
-	if len(qs) == 0 {
+// carveBoxQs is carve for the values from to to of a box's qs: nil when
+// there are none and nonNil is false, empty when there are none and nonNil
+// is true.
+func carveBoxQs(buf []backorder.LocQty, qs *boxQs, from, to int, nonNil bool, names *interner) (cp, rest []backorder.LocQty) {
+	if from == to {
 		if nonNil {
 			return []backorder.LocQty{}, buf
 		}
 		return nil, buf
 	}
 	n := len(buf)
-	for _, q := range qs {
-		buf = append(buf, backorder.LocQty{Location: names.name(q.loc), Qty: q.qty})
+	for i := from; i < to; i++ {
+		buf = append(buf, backorder.LocQty{Location: names.name(qs.loc[i]), Qty: qs.qty[i]})
 	}
 	return buf[n:len(buf):len(buf)], buf
 }

@@ -33,13 +33,15 @@ type lineBox struct {
 	nAlloc, nCommitted uint8
 	// flags keep a nil and an empty slice apart.
 	flags uint8
-	qs    [2]boxQty
+	qs    boxQs
 }
 
-// boxQty is a LocQty whose location is a number of the interner.
-type boxQty struct {
-	qty int64
-	loc uint32
+// boxQs are the first two LocQty values of a box, their locations
+// numbers of the interner: quantities and locations apart, in 24 bytes,
+// where two {int64, uint32} pairs take 32 with their padding.
+type boxQs struct {
+	qty [2]int64
+	loc [2]uint32
 }
 
 // lineExt is what a lineBox could not keep in its own room: the rare
@@ -124,7 +126,7 @@ func (b *lineBox) set(l *backorder.Line, names *interner, old *lineExt) *lineExt
 	if inline {
 		b.nAlloc, b.nCommitted = uint8(len(l.Allocations)), uint8(len(l.Committed))
 	} else {
-		b.qs = [2]boxQty{}
+		b.qs = boxQs{}
 		x.spill, x.alloc, x.committed = true, l.Allocations, l.Committed
 		if !skuOK {
 			b.sku, x.sku = 0, l.SKU
@@ -177,8 +179,8 @@ func (b *lineBox) get(l *backorder.Line, x *lineExt, names *interner, buf []back
 		l.Allocations, buf = carve(buf, x.alloc)
 		l.Committed, buf = carve(buf, x.committed)
 	} else {
-		l.Allocations, buf = carveBoxQs(buf, b.qs[:b.nAlloc], b.flags&allocNonNil != 0, names)
-		l.Committed, buf = carveBoxQs(buf, b.qs[b.nAlloc:b.nAlloc+b.nCommitted], b.flags&committedNonNil != 0, names)
+		l.Allocations, buf = carveBoxQs(buf, &b.qs, 0, int(b.nAlloc), b.flags&allocNonNil != 0, names)
+		l.Committed, buf = carveBoxQs(buf, &b.qs, int(b.nAlloc), int(b.nAlloc+b.nCommitted), b.flags&committedNonNil != 0, names)
 	}
 	if x == nil {
 		return buf
