@@ -76,9 +76,10 @@
 // compact form without pointers, which the garbage collector never scans:
 // the SKU, customer and locations as numbers of a table of names, prices as
 // numbers of a table of prices, times as their instant and a zone code
-// (UTC or local), and room for the first two allocations. What does not fit
-// (the fields most lines leave empty, more allocations, times in other
-// zones or with a monotonic reading, a full table) is kept beside the box,
+// (UTC or local) in one word, and room for the first two allocations. What
+// does not fit (the fields most lines leave empty, more allocations, times
+// in other zones, with a monotonic reading or more than 73 years from
+// 2000, a full table) is kept beside the box,
 // behind one pointer that is nil for most lines and entries. An order's
 // lines are stored in one block, each with room for its book entry, so
 // storing an order and its entries is a few allocations; the store
