@@ -13,7 +13,9 @@ import (
 // ReceiveResult, ShipResult and Shipment (Ship and ConfirmShipment), are
 // written by hand (encoding/json's reflection cost microseconds per order):
 // byte for byte what encoding/json writes, as json_internal_test.go
-// checks. Every other result goes through encoding/json, and so does a
+// checks, except that a PlaceResult's lines leave out their counters when
+// they are 0 (see LineResult.appendJSON). Every other result goes through
+// encoding/json, and so does a
 // shipment whose times encoding/json refuses (a year past 9999), so that
 // the error stays its own.
 func appendResult[R any](dst []byte, r *R) ([]byte, error) {
@@ -38,7 +40,8 @@ func appendResult[R any](dst []byte, r *R) ([]byte, error) {
 	return append(dst, b...), nil
 }
 
-// appendJSON appends r as encoding/json writes it.
+// appendJSON appends r as encoding/json writes it, but for its lines'
+// counters (see LineResult.appendJSON).
 func (r *PlaceResult) appendJSON(b []byte) []byte {
 	b = append(b, `{"order_id":`...)
 	b = appendUUID(b, r.OrderID)
@@ -58,23 +61,28 @@ func (r *PlaceResult) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-// appendJSON appends l as encoding/json writes it. A result holds one per
-// line: the fixed text is appended in as few pieces as it allows, and a
-// line with nothing backordered, cancelled or rejected (most are) ends in
-// one piece.
+// appendJSON appends l as encoding/json writes it, except that its
+// counters (backordered, cancelled, rejected) are left out when they are
+// 0, as if they were omitempty. The record is read back only by decoding
+// it, which gives 0 for a field left out, and most lines have nothing
+// backordered, cancelled or rejected: the zeros were a quarter of a
+// 10-line order's record, which a store keeps for good. The fixed text is appended in as few pieces as it
+// allows.
 func (l *LineResult) appendJSON(b []byte) []byte {
 	b = append(b, `{"line_id":"`...)
 	b = appendUUIDText(b, l.LineID)
 	b = append(b, `","sku":`...)
 	b = appendString(b, l.SKU)
 	b = appendOptLocQtys(b, `,"allocated":`, l.Allocated)
-	if l.Backordered == 0 && l.Cancelled == 0 && l.Rejected == 0 {
-		b = append(b, `,"backordered":0,"cancelled":0,"rejected":0`...)
-	} else {
+	if l.Backordered != 0 {
 		b = append(b, `,"backordered":`...)
 		b = appendInt(b, l.Backordered)
+	}
+	if l.Cancelled != 0 {
 		b = append(b, `,"cancelled":`...)
 		b = appendInt(b, l.Cancelled)
+	}
+	if l.Rejected != 0 {
 		b = append(b, `,"rejected":`...)
 		b = appendInt(b, l.Rejected)
 	}

@@ -36,12 +36,12 @@ func jsonTimes() []time.Time {
 }
 
 // sameEncoding checks that appendResult writes what encoding/json writes
-// for r, or fails as it fails; and that what it wrote decodes (a repeated
-// command decodes its record). TestShipResultRoundTrip checks that it
-// decodes back equal.
+// for r (for its compact form: see recordOracle), or fails as it fails;
+// and that what it wrote decodes (a repeated command decodes its record).
+// TestShipResultRoundTrip checks that it decodes back equal.
 func sameEncoding[R any](t *testing.T, r R) {
 	t.Helper()
-	want, wantErr := json.Marshal(r)
+	want, wantErr := json.Marshal(recordOracle(r))
 	got, err := appendResult([]byte("prefix"), &r)
 	if wantErr != nil {
 		require.Error(t, err, "encoding/json refused %+v", r)

@@ -542,7 +542,9 @@ type Command struct {
 	// Key is the command's kind and caller-supplied id, such as
 	// "receive/R-1001".
 	Key string `json:"key"`
-	// Result is the first result, as JSON.
+	// Result is the first result, as JSON. The engine may leave out fields
+	// at their zero value (a placed order's lines leave out their zero
+	// counters), which decoding reads as zero.
 	Result json.RawMessage `json:"result"`
 	// At is when it was applied.
 	At time.Time `json:"at"`
