@@ -143,6 +143,60 @@ func TestRowSlotPointers(t *testing.T) {
 	require.Equal(t, 1, n)
 }
 
+// TestRowChunksHaveNoPointers stores rows in the common form across
+// several chunks and checks that no chunk has pointer storage (the chunks
+// themselves have none); then a row kept whole gets its chunk's, a
+// rolled-back one gives its x back, and one written back in the common
+// form clears its x.
+func TestRowChunksHaveNoPointers(t *testing.T) {
+	require.False(t, hasPointers(reflect.TypeFor[rowCore]()), "rowCore has a pointer")
+	ctx := context.Background()
+	s := New()
+	price := decimal.RequireFromString("2.50")
+	var lines []backorder.Line
+	for range 3 {
+		o := backorder.Order{ID: uuid.New(), Customer: "C", Currency: "EUR"}
+		for range rowChunk / 2 {
+			o.Lines = append(o.Lines, backorder.Line{ID: uuid.New(), OrderID: o.ID, SKU: "A", Qty: 5, UnitPrice: price,
+				Backordered: 5})
+		}
+		require.NoError(t, s.Update(ctx, func(tx backorder.Tx) error { return tx.PutOrder(o) }))
+		lines = append(lines, o.Lines...)
+	}
+	require.Len(t, s.lines.chunks, 2)
+	require.Equal(t, []([]*lineRow){nil, nil}, s.lines.xs, "no row is kept whole")
+
+	rare := lines[rowChunk+1] // in the second chunk
+	rare.DiscountPercent = decimal.RequireFromString("10")
+	num := s.lines.rows.get(rare.ID)
+	errFail := errors.New("fail")
+	require.ErrorIs(t, s.Update(ctx, func(tx backorder.Tx) error {
+		if err := tx.PutLine(rare); err != nil {
+			return err
+		}
+		require.NotNil(t, s.lines.slot(num).x, "kept whole")
+		return errFail
+	}), errFail)
+	require.Nil(t, s.lines.slot(num).x, "rolled back")
+	require.NoError(t, s.Update(ctx, func(tx backorder.Tx) error { return tx.PutLine(rare) }))
+	x := s.lines.slot(num).x
+	require.NotNil(t, x)
+	require.Nil(t, s.lines.xs[0], "the first chunk keeps no row whole")
+	require.Same(t, x, s.lines.xs[1][(num-1)%rowChunk])
+	var got backorder.Line
+	require.NoError(t, s.View(ctx, func(tx backorder.Tx) error {
+		var err error
+		got, err = tx.Line(rare.ID)
+		return err
+	}))
+	require.True(t, rare.DiscountPercent.Equal(got.DiscountPercent))
+
+	plain := lines[rowChunk+1]
+	require.NoError(t, s.Update(ctx, func(tx backorder.Tx) error { return tx.PutLine(plain) }))
+	require.Nil(t, s.lines.slot(num).x, "written back in the common form")
+	require.Nil(t, s.lines.xs[1][(num-1)%rowChunk], "and the chunk's pointer cleared")
+}
+
 // TestStoredRowsAreCompact stores an order's open lines with their book
 // entries (through PutOrderEntries, as the engine does, and through
 // PutOrder then PutBookEntry), writes them again as shipping does, and
