@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"context"
 	"encoding/binary"
 	"math"
 	"math/rand/v2"
@@ -320,10 +321,61 @@ func TestHolderIndexMatchesSeqIndex(t *testing.T) {
 		}
 		for _, sku := range skus {
 			for _, loc := range locs {
-				require.Equal(t, oracle.group(pair{sku, loc}), ix.group(sku, loc), "step %d %s %s", step, sku, loc)
+				var want []holderItem
+				for _, it := range oracle.group(pair{sku, loc}) {
+					want = append(want, holderItem{seq: it.seq, line: it.e.b.lineID})
+				}
+				require.Equal(t, want, ix.group(sku, loc), "step %d %s %s", step, sku, loc)
 			}
 		}
 	}
+}
+
+// TestHoldersFindEntriesThroughRows stores a line with book entries under
+// two SKUs, both holding stock at AMS, and one entry of another line under
+// the second SKU; Holders finds each entry through its row, in Seq order,
+// and reads an index out of step with the rows as an error, not as a
+// missing entry.
+func TestHoldersFindEntriesThroughRows(t *testing.T) {
+	ctx := context.Background()
+	s := New()
+	line, other := uuid.New(), uuid.New()
+	ams := []backorder.LocQty{{Location: "AMS", Qty: 2}}
+	entries := []backorder.BookEntry{
+		{SKU: "A", LineID: line, Customer: "C", Seq: 3, Backordered: 1, Allocations: ams},
+		{SKU: "B", LineID: line, Customer: "C", Seq: 9, Backordered: 1, Allocations: ams},
+		{SKU: "B", LineID: other, Customer: "D", Seq: 4, Backordered: 1, Allocations: ams},
+	}
+	require.NoError(t, s.Update(ctx, func(tx backorder.Tx) error {
+		for _, e := range entries {
+			if err := tx.PutBookEntry(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	holders := func(sku string) ([]backorder.BookEntry, error) {
+		var hs []backorder.BookEntry
+		err := s.View(ctx, func(tx backorder.Tx) error {
+			var err error
+			hs, err = tx.Holders(sku, "AMS")
+			return err
+		})
+		return hs, err
+	}
+	a, err := holders("A")
+	require.NoError(t, err)
+	require.Equal(t, entries[:1], a)
+	b, err := holders("B")
+	require.NoError(t, err)
+	require.Equal(t, []backorder.BookEntry{entries[2], entries[1]}, b, "in Seq order, one of them under the line's second SKU")
+
+	// An item whose line has no entry under the SKU: never, unless the
+	// index and the rows fall out of step.
+	g := s.holders.groupOf("A", "AMS", false)
+	g.items = append(g.items, holderItem{seq: 99, line: uuid.New()})
+	_, err = holders("A")
+	require.ErrorContains(t, err, "has no entry")
 }
 
 // TestIDMapTagCollisions stores ids that share their bucket, their first

@@ -69,6 +69,21 @@ func (r lineRow) entries(fn func(entryRef)) {
 	}
 }
 
+// entryUnder returns the row's book entry under sku, if it has one.
+func (r lineRow) entryUnder(sku string, names *interner) (entryRef, bool) {
+	if r.entry.b != nil && r.entry.skuName(names) == sku {
+		return r.entry, true
+	}
+	if r.more != nil {
+		for _, e := range *r.more {
+			if e.skuName(names) == sku {
+				return e, true
+			}
+		}
+	}
+	return entryRef{}, false
+}
+
 // inMore reports whether the row has an entry under sku in more.
 func (r lineRow) inMore(sku string, names *interner) bool {
 	if r.more != nil {

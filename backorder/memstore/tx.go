@@ -623,7 +623,20 @@ func (t *tx) Holders(sku, location string) ([]backorder.BookEntry, error) {
 	if err := t.readable(); err != nil {
 		return nil, err
 	}
-	return t.appendEntries(nil, t.s.holders.group(sku, location)), nil
+	items := t.s.holders.group(sku, location)
+	if len(items) == 0 {
+		return nil, nil
+	}
+	refs := make([]entryRef, len(items))
+	for i, it := range items {
+		_, r := t.s.lines.row(it.line)
+		e, ok := r.entryUnder(sku, &t.s.names)
+		if !ok { // the index is kept in step with the rows: never
+			return nil, fmt.Errorf("memstore: line %s holds %s at %s but has no entry", it.line, sku, location)
+		}
+		refs[i] = e
+	}
+	return t.appendEntryPtrs(nil, refs), nil
 }
 
 // CustomerBook implements backorder.BookTx.
