@@ -513,11 +513,12 @@ func TestEntryBoxRoundTrip(t *testing.T) {
 // what it cannot keep: a monotonic reading, a zone other than UTC and the
 // local one, a time outside the span (an entry keeps those in its spill).
 func TestPackTime(t *testing.T) {
-	first := time.Unix(boxEpoch-boxSpan, 0)
-	last := time.Unix(boxEpoch+boxSpan, 999999999)
+	first := time.Unix(boxEpoch+math.MinInt32, 0)
+	last := time.Unix(boxEpoch+math.MaxInt32, 999999999)
 	for _, tm := range []time.Time{{}, time.Unix(0, 0).UTC(), time.Unix(0, 0), time.Now().Round(0),
 		time.Now().UTC().Round(0), time.Unix(boxEpoch, 0).UTC(), time.Unix(boxEpoch-1, 999999999),
-		time.Date(2072, 12, 31, 23, 59, 59, 999999999, time.Local), time.Date(1928, 1, 1, 0, 0, 0, 1, time.UTC),
+		time.Date(2067, 12, 31, 23, 59, 59, 999999999, time.Local), time.Date(1932, 1, 1, 0, 0, 0, 1, time.UTC),
+		time.Unix(boxEpoch-1, 1).UTC(), time.Unix(boxEpoch+1, 999999999),
 		first, first.UTC(), last, last.UTC()} {
 		bt, ok := packTime(tm)
 		require.True(t, ok, "%v", tm)

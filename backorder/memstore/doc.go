@@ -78,7 +78,7 @@
 // numbers of a table of prices, times as their instant and a zone code
 // (UTC or local) in one word, and room for the first two allocations. What
 // does not fit (the fields most lines leave empty, more allocations, times
-// in other zones, with a monotonic reading or more than 73 years from
+// in other zones, with a monotonic reading or more than 68 years from
 // 2000, a full table) is kept beside the box,
 // behind one pointer that is nil for most lines and entries. An order's
 // lines are stored in one block, each with room for its book entry, so
