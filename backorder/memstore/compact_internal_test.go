@@ -331,6 +331,27 @@ func TestHolderIndexMatchesSeqIndex(t *testing.T) {
 	}
 }
 
+// TestAppendDoubling appends 5,000 items: they are all there in order,
+// and the group was reallocated each time it doubled, a dozen times, not
+// the thirty-odd times append's quarter steps take.
+func TestAppendDoubling(t *testing.T) {
+	var s []holderItem
+	grown := 0
+	for i := range 5000 {
+		before := cap(s)
+		s = appendDoubling(s, holderItem{seq: int64(i)})
+		if cap(s) != before {
+			grown++
+			require.GreaterOrEqual(t, cap(s), 2*before, "doubles")
+		}
+	}
+	require.Len(t, s, 5000)
+	for i := range s {
+		require.Equal(t, int64(i), s[i].seq)
+	}
+	require.LessOrEqual(t, grown, 12)
+}
+
 // TestHoldersFindEntriesThroughRows stores a line with book entries under
 // two SKUs, both holding stock at AMS, and one entry of another line under
 // the second SKU; Holders finds each entry through its row, in Seq order,

@@ -48,6 +48,17 @@ func compareHolders(a, b holderItem) int {
 	return compareUUID(a.line, b.line)
 }
 
+// appendDoubling is append for a group that only grows, until its lines
+// ship: full, it doubles. (append grows a large slice by a quarter, and
+// copies it each time: a group of a thousand items had been allocated
+// five times over, three times what the items themselves take.)
+func appendDoubling(s []holderItem, it holderItem) []holderItem {
+	if len(s) == cap(s) {
+		s = slices.Grow(s, max(8, len(s)))
+	}
+	return append(s, it)
+}
+
 // searchHolders returns where it is, or would be, in the sorted items s,
 // and whether it is there (as search does for a seqIndex group).
 func searchHolders(s []holderItem, it holderItem) (int, bool) {
@@ -114,7 +125,7 @@ func (ix *holderIndex) add(e entryRef) {
 		g := ix.groupOf(sku, loc, true)
 		// Appends dominate: sequence numbers rise over time.
 		if n := len(g.items); n == 0 || compareHolders(g.items[n-1], it) < 0 {
-			g.items = append(g.items, it)
+			g.items = appendDoubling(g.items, it)
 			return
 		}
 		i, _ := searchHolders(g.items, it)
