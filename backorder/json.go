@@ -15,9 +15,8 @@ import (
 // byte for byte what encoding/json writes, as json_internal_test.go
 // checks, except that a PlaceResult's lines leave out their counters when
 // they are 0 (see LineResult.appendJSON). Every other result goes through
-// encoding/json, and so does a
-// shipment whose times encoding/json refuses (a year past 9999), so that
-// the error stays its own.
+// encoding/json, and so does a shipment whose times encoding/json refuses
+// (a year past 9999), so that the error stays its own.
 func appendResult[R any](dst []byte, r *R) ([]byte, error) {
 	switch v := any(r).(type) {
 	case *PlaceResult:
@@ -66,8 +65,8 @@ func (r *PlaceResult) appendJSON(b []byte) []byte {
 // 0, as if they were omitempty. The record is read back only by decoding
 // it, which gives 0 for a field left out, and most lines have nothing
 // backordered, cancelled or rejected: the zeros were a quarter of a
-// 10-line order's record, which a store keeps for good. The fixed text is appended in as few pieces as it
-// allows.
+// 10-line order's record, which a store keeps for good. The fixed text
+// is appended in as few pieces as it allows.
 func (l *LineResult) appendJSON(b []byte) []byte {
 	b = append(b, `{"line_id":"`...)
 	b = appendUUIDText(b, l.LineID)
